@@ -1,0 +1,71 @@
+# comet: small Unix utilities for building, flooding and sizing comet servers.
+# Plain make, libc only.  `make` builds into build/, `make SAN=1` into build-san/
+# with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+AR	?= ar
+CFLAGS	?= -O2 -g
+WFLAGS	 = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+LDFLAGS	?=
+
+ifeq ($(SAN),1)
+B	 = build-san
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+else
+B	 = build
+endif
+
+PROGS	 = cometd cometflood cometgen cometmem cometsysctl
+LIBSRC	 = $(wildcard lib/*.c)
+LIBOBJ	 = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
+HDRS	 = $(wildcard lib/*.h)
+# small C programs the tests run (parser tests, socket holders)
+TSRC	 = $(wildcard t/*.c)
+TPROGS	 = $(TSRC:t/%.c=$(B)/t/%)
+BINS	 = $(addprefix $(B)/,$(filter $(PROGS),$(basename $(notdir $(wildcard cmd/*.c)))))
+
+all: $(BINS) $(TPROGS)
+
+$(B)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
+
+$(B)/libcomet.a: $(LIBOBJ)
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(B)/%: cmd/%.c $(B)/libcomet.a $(HDRS)
+	$(CC) $(WFLAGS) $(CFLAGS) -Ilib -o $@ $< $(B)/libcomet.a $(LDFLAGS)
+
+$(B)/t/%: t/%.c $(B)/libcomet.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WFLAGS) $(CFLAGS) -Ilib -o $@ $< $(B)/libcomet.a $(LDFLAGS)
+
+# The one test command: the README, .ci/run and developers all use it.
+check: all
+	@sh t/deps.sh
+	sh t/mancheck.sh $(B)
+	COMET_BIN=$(CURDIR)/$(B) bats $(BATSFLAGS) t
+
+test: check
+
+bench: all
+	t/bench/million
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	for p in $(PROGS); do install -m 755 $(B)/$$p $(DESTDIR)$(BINDIR)/$$p; done
+	for p in $(PROGS); do install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; done
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; done
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check test bench install uninstall clean

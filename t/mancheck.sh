@@ -1,0 +1,25 @@
+#!/bin/sh
+# For every tool: the man page lints clean with mandoc, and the usage line
+# the binary prints for -h names the same options as the page's SYNOPSIS.
+# usage: t/mancheck.sh builddir
+b=${1:-build}
+status=0
+for page in man/*.1; do
+	p=$(basename "$page" .1)
+	out=$(mandoc -Tlint -W warning "$page" 2>&1 | grep -v 'cannot find')
+	if [ -n "$out" ]; then
+		echo "mancheck: $page: $out" >&2
+		status=1
+	fi
+	[ -x "$b/$p" ] || { echo "mancheck: $b/$p: not built" >&2; status=1; continue; }
+	# words of the SYNOPSIS as rendered, and of the usage line, flags only
+	syn=$(mandoc -Tascii "$page" 2>/dev/null | sed "s/.\x08//g" |
+	    awk '/^SYNOPSIS/{s=1;next} /^[A-Z]/{s=0} s' | tr -s ' \n' '  ' |
+	    grep -o -- '-[A-Za-z0-9]' | sort -u | tr '\n' ' ')
+	use=$("$b/$p" -h 2>&1 | grep -o -- '-[A-Za-z0-9]' | sort -u | tr '\n' ' ')
+	if [ "$syn" != "$use" ]; then
+		echo "mancheck: $p: SYNOPSIS flags [$syn] differ from usage [$use]" >&2
+		status=1
+	fi
+done
+exit $status
