@@ -1,0 +1,252 @@
+/*
+ * cometmem: how much memory does a connection cost?  Samples resident
+ * memory and socket descriptors of the given processes from /proc and
+ * divides one by the other; optionally the kernel's share too.
+ */
+#include <sys/types.h>
+
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kmem.h"
+#include "num.h"
+#include "proc.h"
+
+struct target {
+	pid_t			tg_pid;
+	int			tg_alive;
+	unsigned long long	tg_rss;		/* bytes, this sample */
+	long			tg_socks;	/* socket fds, this sample */
+	unsigned long long	tg_rss0;	/* bytes, baseline sample */
+	long			tg_socks0;	/* socket fds, baseline sample */
+};
+
+struct row {
+	unsigned long long	r_rss, r_rss0;
+	long			r_socks, r_socks0;
+};
+
+static int	 bflag, kflag;
+static double	 kperconn = -1;	/* kernel bytes per socket, <0 unknown */
+static struct kmem km0;		/* kernel figures of the first sample */
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: cometmem [-bk] [-i interval] [-n count] pid ...\n");
+	exit(status);
+}
+
+/* num / den rounded, or "-" when den is 0: awk reads "-" as 0. */
+static const char *
+ratio(char *buf, size_t len, long long num, long long den)
+{
+	if (den == 0)
+		return "-";
+	snprintf(buf, len, "%.0f", (double)num / (double)den);
+	return buf;
+}
+
+static void
+print_header(void)
+{
+	printf("time\tpid\trss_bytes\tsockets\tbytes_per_sock");
+	if (bflag)
+		printf("\tmarginal_per_sock");
+	if (kflag)
+		printf("\tkernel_bytes\tkernel_per_sock");
+	printf("\n");
+}
+
+static void
+print_row(double t, const char *label, const struct row *r)
+{
+	char a[32], b[32];
+
+	printf("%.1f\t%s\t%llu\t%ld\t%s", t, label, r->r_rss, r->r_socks,
+	    ratio(a, sizeof(a), (long long)r->r_rss, r->r_socks));
+	if (bflag)
+		printf("\t%s", ratio(a, sizeof(a),
+		    (long long)(r->r_rss - r->r_rss0), r->r_socks - r->r_socks0));
+	if (kflag && kperconn < 0)
+		printf("\t-\t-");
+	else if (kflag) {
+		snprintf(a, sizeof(a), "%.0f", kperconn * r->r_socks);
+		snprintf(b, sizeof(b), "%.0f", kperconn);
+		printf("\t%s\t%s", a, b);
+	}
+	printf("\n");
+}
+
+/* Read one target; a process that went away is reported once. */
+static void
+sample_target(struct target *tg, int first)
+{
+	if (proc_rss(tg->tg_pid, &tg->tg_rss) == -1 ||
+	    proc_sockets(tg->tg_pid, &tg->tg_socks) == -1) {
+		if (errno != ESRCH)
+			warn("pid %d", (int)tg->tg_pid);
+		else
+			warnx("pid %d: vanished", (int)tg->tg_pid);
+		tg->tg_alive = 0;
+		return;
+	}
+	if (first) {
+		tg->tg_rss0 = tg->tg_rss;
+		tg->tg_socks0 = tg->tg_socks;
+	}
+}
+
+/* Kernel bytes per socket: since the baseline with -b, else overall. */
+static void
+sample_kernel(int first)
+{
+	struct kmem km;
+	long long dk, ds;
+
+	if (kmem_read(&km) == -1)
+		err(1, "kernel memory from /proc");
+	if (first)
+		km0 = km;
+	dk = (long long)kmem_bytes(&km);
+	ds = km.km_sockets;
+	if (bflag) {
+		dk -= (long long)kmem_bytes(&km0);
+		ds -= km0.km_sockets;
+	}
+	kperconn = ds > 0 ? (double)dk / (double)ds : -1;
+}
+
+/* One sample: a row per live pid, then the total.  Returns pids alive. */
+static int
+sample(struct target *tgs, int ntg, double t, int first)
+{
+	struct row r, tot;
+	char label[16];
+	int i, alive = 0;
+
+	for (i = 0; i < ntg; i++)
+		if (tgs[i].tg_alive)
+			sample_target(&tgs[i], first);
+	if (kflag)
+		sample_kernel(first);
+	memset(&tot, 0, sizeof(tot));
+	for (i = 0; i < ntg; i++) {
+		if (!tgs[i].tg_alive)
+			continue;
+		alive++;
+		r.r_rss = tgs[i].tg_rss;
+		r.r_rss0 = tgs[i].tg_rss0;
+		r.r_socks = tgs[i].tg_socks;
+		r.r_socks0 = tgs[i].tg_socks0;
+		snprintf(label, sizeof(label), "%d", (int)tgs[i].tg_pid);
+		print_row(t, label, &r);
+		tot.r_rss += r.r_rss;
+		tot.r_rss0 += r.r_rss0;
+		tot.r_socks += r.r_socks;
+		tot.r_socks0 += r.r_socks0;
+	}
+	if (alive > 0)
+		print_row(t, "total", &tot);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	return alive;
+}
+
+static double
+elapsed(const struct timespec *start, const struct timespec *now)
+{
+	return (double)(now->tv_sec - start->tv_sec) +
+	    (double)(now->tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Sleep until start + n * ms, so that sample times do not drift. */
+static void
+sleep_until(const struct timespec *start, long long n, long long ms)
+{
+	struct timespec at;
+	long long ns;
+
+	ns = (long long)start->tv_nsec + (n * ms % 1000) * 1000000;
+	at.tv_sec = start->tv_sec + n * ms / 1000 + ns / 1000000000;
+	at.tv_nsec = ns % 1000000000;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at,
+	    NULL) == EINTR)
+		;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct target *tgs;
+	struct timespec start, now;
+	const char *errstr;
+	long long count = 1, ms = 0, n;
+	int ch, i, iflag = 0, nflag = 0;
+
+	while ((ch = getopt(argc, argv, "bhi:kn:")) != -1) {
+		switch (ch) {
+		case 'b':
+			bflag = 1;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'i':
+			ms = num_parse_ms(optarg, 1, 86400000, &errstr);
+			if (errstr)
+				errx(2, "interval %s: %s", optarg, errstr);
+			iflag = 1;
+			break;
+		case 'k':
+			kflag = 1;
+			break;
+		case 'n':
+			count = num_parse(optarg, 1, LLONG_MAX / 86400000,
+			    &errstr);
+			if (errstr)
+				errx(2, "count %s: %s", optarg, errstr);
+			nflag = 1;
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage(stderr, 2);
+	if (iflag && !nflag)
+		count = 0;		/* until killed */
+	if (nflag && !iflag)
+		ms = 1000;
+
+	if ((tgs = calloc(argc, sizeof(*tgs))) == NULL)
+		err(1, NULL);
+	for (i = 0; i < argc; i++) {
+		tgs[i].tg_pid = num_parse(argv[i], 1, INT_MAX, &errstr);
+		if (errstr)
+			errx(2, "pid %s: %s", argv[i], errstr);
+		if (proc_rss(tgs[i].tg_pid, &tgs[i].tg_rss) == -1)
+			err(1, "pid %s", argv[i]);
+		tgs[i].tg_alive = 1;
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	print_header();
+	for (n = 0; count == 0 || n < count; n++) {
+		if (n > 0)
+			sleep_until(&start, n, ms);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (sample(tgs, argc, elapsed(&start, &now), n == 0) == 0)
+			errx(1, "no process left to sample");
+	}
+	free(tgs);
+	return 0;
+}
