@@ -1,0 +1,207 @@
+/*
+ * cometd: the seed's comet server.  GET /test/<Id> streams a welcome
+ * line and then "Chunk N for id <Id>" every interval, as HTTP/1.1
+ * chunked.  This file holds options, limits and supervision; the worker
+ * is lib/server.c.
+ */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+#include "num.h"
+#include "prefork.h"
+#include "server.h"
+#include "stats.h"
+
+#define FD_RESERVE	32	/* fds a worker keeps for itself */
+#define DAY_MS		86400000LL
+
+static struct server_conf conf;
+static int portfd = -1;		/* the parent's bound socket holding the port */
+
+static void __attribute__((noreturn))
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: cometd [-v] [-b head_bytes] [-i interval] "
+	    "[-l addr] [-m max] [-n header_lines] [-p port] [-s stall] "
+	    "[-t timeout] [-u target_bytes] [-w workers]\n");
+	exit(status);
+}
+
+/* A duration: bare numbers are milliseconds, or "10s", "250ms", "2m". */
+static long long
+duration(const char *s, long long min, const char *what)
+{
+	const char *errstr;
+	long long v;
+
+	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s))
+		v = num_parse(s, min, DAY_MS, &errstr);
+	else
+		v = num_parse_ms(s, min, DAY_MS, &errstr);
+	if (errstr) {
+		warnx("%s %s: %s", what, s, errstr);
+		usage(stderr, 2);
+	}
+	return v;
+}
+
+static long long
+number(const char *s, long long min, long long max, const char *what)
+{
+	const char *errstr;
+	long long v;
+
+	v = num_parse(s, min, max, &errstr);
+	if (errstr) {
+		warnx("%s %s: %s", what, s, errstr);
+		usage(stderr, 2);
+	}
+	return v;
+}
+
+static int
+work(int idx, void *arg)
+{
+	(void)arg;
+	close(portfd);
+	if (server_run(&conf, idx) == -1) {
+		log_warn("worker %d: %s port %d", idx,
+		    conf.sc_addr ? conf.sc_addr : "*", conf.sc_port);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+died(int idx, pid_t pid, int status, void *arg)
+{
+	(void)arg;
+	stats_fold(conf.sc_stats, idx);
+	if (WIFSIGNALED(status))
+		log_warnx("worker %d (pid %d) killed by signal %d, restarting",
+		    idx, (int)pid, WTERMSIG(status));
+	else
+		log_warnx("worker %d (pid %d) exited with status %d, "
+		    "restarting", idx, (int)pid, WEXITSTATUS(status));
+}
+
+/* Raise the descriptor limit to the hard limit; returns the new limit. */
+static long long
+nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		err(1, "getrlimit");
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		warn("setrlimit nofile %llu", (unsigned long long)rl.rlim_max);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	return rl.rlim_cur;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct prefork pf;
+	long long nf, per;
+	int ch, verbose = 0, need;
+
+	conf.sc_port = 8000;
+	conf.sc_interval = 10000;
+	conf.sc_timeout = 10000;
+	conf.sc_stall = 30000;
+	conf.sc_max = 1000000;
+	conf.sc_lim.hl_head = 8192;
+	conf.sc_lim.hl_lines = 100;
+	conf.sc_lim.hl_target = 1024;
+	conf.sc_workers = sysconf(_SC_NPROCESSORS_ONLN);
+	if (conf.sc_workers < 1)
+		conf.sc_workers = 1;
+	while ((ch = getopt(argc, argv, "b:hi:l:m:n:p:s:t:u:vw:")) != -1) {
+		switch (ch) {
+		case 'b':
+			conf.sc_lim.hl_head = number(optarg, 256, 32768,
+			    "head bytes");
+			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'i':
+			conf.sc_interval = duration(optarg, 0, "interval");
+			break;
+		case 'l':
+			conf.sc_addr = optarg;
+			break;
+		case 'm':
+			conf.sc_max = number(optarg, 1, 100000000, "max");
+			break;
+		case 'n':
+			conf.sc_lim.hl_lines = number(optarg, 1, 1024,
+			    "header lines");
+			break;
+		case 'p':
+			conf.sc_port = number(optarg, 0, 65535, "port");
+			break;
+		case 's':
+			conf.sc_stall = duration(optarg, 1, "stall");
+			break;
+		case 't':
+			conf.sc_timeout = duration(optarg, 1, "timeout");
+			break;
+		case 'u':
+			conf.sc_lim.hl_target = number(optarg, 1, 32768,
+			    "target bytes");
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			conf.sc_workers = number(optarg, 1, 1024, "workers");
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+
+	log_init("cometd", verbose);
+	signal(SIGPIPE, SIG_IGN);
+	nf = nofile();
+	if ((conf.sc_stats = stats_map(conf.sc_workers)) == NULL)
+		err(1, "mmap stats");
+	/* hold the port (chosen here if -p 0) so every worker binds it */
+	if ((portfd = net_listen(conf.sc_addr, conf.sc_port, 0)) == -1)
+		err(1, "bind %s port %d", conf.sc_addr ? conf.sc_addr : "*",
+		    conf.sc_port);
+	conf.sc_port = net_port(portfd);
+	per = nf > FD_RESERVE * 2 ? nf - FD_RESERVE : nf / 2;
+	if (conf.sc_max > per * conf.sc_workers) {
+		need = (conf.sc_max + per - 1) / per;
+		log_warnx("max %lld exceeds what %d workers of %lld "
+		    "descriptors can hold; use -w %d", conf.sc_max,
+		    conf.sc_workers, nf, need);
+	}
+	log_info("listening on %s port %d, workers %d, max %lld, nofile %lld, "
+	    "interval %u ms", conf.sc_addr ? conf.sc_addr : "*", conf.sc_port,
+	    conf.sc_workers, conf.sc_max, nf, conf.sc_interval);
+
+	memset(&pf, 0, sizeof(pf));
+	pf.pf_n = conf.sc_workers;
+	pf.pf_work = work;
+	pf.pf_died = died;
+	pf.pf_grace_ms = 5000;
+	if (prefork_run(&pf) == -1)
+		err(1, "supervisor");
+	log_info("stopped");
+	return 0;
+}

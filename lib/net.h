@@ -1,0 +1,24 @@
+/* net.h: listening sockets and accept, non-blocking, close-on-exec. */
+#ifndef COMET_NET_H
+#define COMET_NET_H
+
+/*
+ * Bind addr (NULL: every address, IPv6 dual-stack when available, else
+ * IPv4) at port with SO_REUSEADDR and SO_REUSEPORT, so that each worker
+ * can bind its own socket to the same port.  backlog > 0 also listens;
+ * backlog 0 only binds, which reserves the port without taking any of
+ * its connections.  Returns the fd, or -1 with errno set (EAI errors from
+ * resolving addr become EADDRNOTAVAIL).
+ */
+int	 net_listen(const char *, int, int);
+
+/* The local port of a bound socket, or -1 with errno set. */
+int	 net_port(int);
+
+/*
+ * Accept one connection, non-blocking and close-on-exec.  Returns the
+ * fd, or -1 with errno set (EAGAIN when none is waiting).
+ */
+int	 net_accept(int);
+
+#endif

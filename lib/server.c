@@ -1,0 +1,855 @@
+/*
+ * server.c: a cometd worker.  Connection state lives in one table
+ * indexed by fd, allocated once (calloc, so pages that no fd reaches
+ * never become resident).  Requests are read into one buffer owned by
+ * the worker and parsed in place; responses and chunks are formatted
+ * into one scratch buffer and written at once.  A connection borrows
+ * heap memory (struct pend) only while the kernel refuses output or a
+ * request head is incomplete, and gives it back when that drains.
+ *
+ * Each connection sits in at most one timeout list (timer.h):
+ * CL_REQ    waiting for a request head: due = start + head timeout
+ * CL_STREAM streaming: due = when its next chunk is
+ * CL_BLOCKED output pending: due = when it blocked + stall limit
+ */
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "log.h"
+#include "loop.h"
+#include "net.h"
+#include "server.h"
+#include "stats.h"
+#include "timer.h"
+
+#define RBUF_SIZE	65536	/* shared read buffer */
+#define SCRATCH_SIZE	65536	/* shared output formatting buffer */
+#define OUT_MAX		65536	/* pending output bound per connection */
+#define ID_INLINE	36	/* Ids up to this long live in the conn */
+#define ACCEPT_BATCH	256	/* accepts per listener event */
+#define EMFILE_PAUSE	100	/* ms without accepting after EMFILE */
+#define MAX_HDRS	1024	/* upper bound for the header-lines limit */
+
+/* Output the kernel refused, then input not yet parsed. */
+struct pend {
+	uint32_t	 p_off;		/* output bytes already written */
+	uint32_t	 p_out;		/* output bytes at p_data */
+	uint32_t	 p_in;		/* input bytes at p_data + p_out */
+	uint32_t	 p_cap;		/* bytes allocated at p_data */
+	char		 p_data[];
+};
+
+/*
+ * 64 bytes per connection: 12 timer links + 4 chunk count + 8 pend
+ * pointer + 4 state bytes + 36 bytes of Id.  Ids longer than ID_INLINE
+ * keep a heap copy whose pointer is stored in c_id; during a request
+ * c_id holds the count of body bytes still to skip.
+ */
+struct conn {
+	struct timer_link c_link;	/* list links and due time (ms) */
+	uint32_t	 c_n;		/* periodic chunks sent */
+	struct pend	*c_pend;	/* NULL while idle */
+	uint8_t		 c_state;	/* CS_* */
+	uint8_t		 c_list;	/* CL_*: the list holding it */
+	uint8_t		 c_flags;	/* CF_* */
+	uint8_t		 c_idlen;	/* bytes of Id */
+	char		 c_id[ID_INLINE]; /* Id, or heap pointer, or skip */
+};
+_Static_assert(sizeof(struct conn) == 64, "struct conn must stay 64 bytes");
+
+enum { CS_FREE, CS_REQ, CS_STREAM };
+enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED };
+
+#define CF_RAW		0x01	/* HTTP/1.0: stream without chunking */
+#define CF_CLOSE	0x02	/* close once output drains */
+#define CF_REJECT	0x04	/* over the cap: answer 503 */
+#define CF_CAPPED	0x08	/* holds a place under the cap */
+#define CF_SKIP		0x10	/* c_id holds body bytes to skip */
+#define CF_BLOCKED	0x20	/* waiting for EPOLLOUT */
+
+struct server {
+	const struct server_conf *s_conf;
+	int		 s_idx;		/* this worker */
+	struct loop	 s_loop;
+	struct conn	*s_conns;	/* indexed by fd */
+	uint32_t	 s_nconns;	/* RLIMIT_NOFILE */
+	struct timer_list s_lists[4];	/* by CL_*, [CL_NONE] unused */
+	struct stats_slot *s_st;	/* this worker's counters */
+	int		 s_lfd;		/* listener */
+	int		 s_sfd;		/* signalfd */
+	int		 s_reserve;	/* spare fd for EMFILE */
+	int		 s_paused;	/* accept paused after EMFILE */
+	uint32_t	 s_resume;	/* when to accept again */
+	int		 s_stop;	/* SIGTERM or SIGINT seen */
+	struct http_hdr	 s_hdrs[MAX_HDRS];
+	char		 s_rbuf[RBUF_SIZE];
+	char		 s_scratch[SCRATCH_SIZE];
+};
+
+static const char hdr_common[] =
+    "Server: cometd\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n";
+
+static int	conn_write(struct server *, int, const char *, size_t);
+static void	conn_feed(struct server *, int, int);
+
+static struct conn *
+conn_get(struct server *s, int fd)
+{
+	return &s->s_conns[fd];
+}
+
+static const char *
+conn_id(const struct conn *c)
+{
+	const char *p;
+
+	if (c->c_idlen <= ID_INLINE)
+		return c->c_id;
+	memcpy(&p, c->c_id, sizeof(p));
+	return p;
+}
+
+/* Move fd to list l (CL_NONE: no list) due at now + span. */
+static void
+conn_list(struct server *s, int fd, int l, uint32_t span)
+{
+	struct conn *c = conn_get(s, fd);
+
+	if (c->c_list != CL_NONE)
+		timer_remove(&s->s_lists[c->c_list], fd);
+	c->c_list = l;
+	if (l != CL_NONE)
+		timer_append(&s->s_lists[l], fd, s->s_loop.l_now + span);
+}
+
+static void
+conn_open(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+
+	memset(c, 0, sizeof(*c));
+	c->c_state = CS_REQ;
+	if (stats_cap_take(s->s_conf->sc_stats, s->s_conf->sc_max)) {
+		c->c_flags |= CF_CAPPED;
+		stats_add(s->s_st, STAT_CAPPED, 1);
+	} else {
+		c->c_flags |= CF_REJECT;
+		stats_add(s->s_st, STAT_REJECTED, 1);
+	}
+	stats_add(s->s_st, STAT_ACCEPTED, 1);
+	stats_add(s->s_st, STAT_ACTIVE, 1);
+	conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
+	if (loop_add(&s->s_loop, fd, EPOLLIN) == -1)
+		log_warn("epoll add fd %d", fd);
+	log_debug("worker %d: fd %d open", s->s_idx, fd);
+}
+
+/* Close fd and count it; stat is an extra counter to bump or -1. */
+static void
+conn_close(struct server *s, int fd, int stat)
+{
+	struct conn *c = conn_get(s, fd);
+
+	if (c->c_state == CS_FREE)
+		return;
+	conn_list(s, fd, CL_NONE, 0);
+	free(c->c_pend);
+	if (c->c_state == CS_STREAM && c->c_idlen > ID_INLINE)
+		free((void *)conn_id(c));
+	if (c->c_flags & CF_CAPPED) {
+		stats_cap_put(s->s_conf->sc_stats, 1);
+		stats_add(s->s_st, STAT_CAPPED, -1);
+	}
+	if (stat >= 0)
+		stats_add(s->s_st, stat, 1);
+	stats_add(s->s_st, STAT_ACTIVE, -1);
+	stats_add(s->s_st, STAT_CLOSED, 1);
+	memset(c, 0, sizeof(*c));
+	close(fd);
+	log_debug("worker %d: fd %d closed", s->s_idx, fd);
+}
+
+/*
+ * Insert len bytes into c's pend: output is appended after the pending
+ * output, input after the pending input.  Returns 0, or -1 if memory
+ * runs out.
+ */
+static int
+pend_put(struct conn *c, int out, const char *data, size_t len)
+{
+	struct pend *p = c->c_pend;
+	size_t used = p ? p->p_out + p->p_in : 0, cap;
+
+	if (p == NULL || used + len > p->p_cap) {
+		cap = used + len < 512 ? 512 : used + len;
+		if ((p = realloc(p, sizeof(*p) + cap)) == NULL)
+			return -1;
+		if (c->c_pend == NULL)
+			p->p_off = p->p_out = p->p_in = 0;
+		p->p_cap = cap;
+		c->c_pend = p;
+	}
+	if (out) {
+		memmove(p->p_data + p->p_out + len, p->p_data + p->p_out,
+		    p->p_in);
+		memcpy(p->p_data + p->p_out, data, len);
+		p->p_out += len;
+	} else {
+		memcpy(p->p_data + p->p_out + p->p_in, data, len);
+		p->p_in += len;
+	}
+	return 0;
+}
+
+/* Wait for EPOLLOUT; a request connection stops reading meanwhile. */
+static void
+conn_block(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+
+	c->c_flags |= CF_BLOCKED;
+	conn_list(s, fd, CL_BLOCKED, s->s_conf->sc_stall);
+	loop_mod(&s->s_loop, fd,
+	    c->c_state == CS_STREAM ? EPOLLIN | EPOLLOUT : EPOLLOUT);
+}
+
+/*
+ * Write data to fd now; keep what the kernel refuses.  Returns 0, or -1
+ * if the connection was closed (error, or over the pending bound).
+ */
+static int
+conn_write(struct server *s, int fd, const char *data, size_t len)
+{
+	struct conn *c = conn_get(s, fd);
+	ssize_t n = 0;
+
+	if (c->c_flags & CF_BLOCKED) {
+		if (c->c_pend->p_out - c->c_pend->p_off + len > OUT_MAX) {
+			conn_close(s, fd, STAT_DROPPED_SLOW);
+			return -1;
+		}
+		if (pend_put(c, 1, data, len) == -1) {
+			conn_close(s, fd, -1);
+			return -1;
+		}
+		return 0;
+	}
+	if ((n = write(fd, data, len)) == -1) {
+		if (errno != EAGAIN) {
+			conn_close(s, fd, -1);
+			return -1;
+		}
+		n = 0;
+	}
+	stats_add(s->s_st, STAT_BYTES_OUT, n);
+	if ((size_t)n == len)
+		return 0;
+	if (pend_put(c, 1, data + n, len - n) == -1) {
+		conn_close(s, fd, -1);
+		return -1;
+	}
+	conn_block(s, fd);
+	return 0;
+}
+
+/* EPOLLOUT: write pending output; once drained, resume the connection. */
+static void
+conn_flush(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+	struct pend *p = c->c_pend;
+	ssize_t n;
+
+	n = write(fd, p->p_data + p->p_off, p->p_out - p->p_off);
+	if (n == -1) {
+		if (errno != EAGAIN)
+			conn_close(s, fd, -1);
+		return;
+	}
+	stats_add(s->s_st, STAT_BYTES_OUT, n);
+	if ((p->p_off += n) < p->p_out)
+		return;
+	memmove(p->p_data, p->p_data + p->p_out, p->p_in);
+	p->p_off = p->p_out = 0;
+	if (p->p_in == 0) {
+		free(p);
+		c->c_pend = NULL;
+	}
+	c->c_flags &= ~CF_BLOCKED;
+	if (c->c_flags & CF_CLOSE) {
+		conn_close(s, fd, -1);
+		return;
+	}
+	loop_mod(&s->s_loop, fd, EPOLLIN);
+	if (c->c_state == CS_STREAM) {
+		conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
+		    s->s_conf->sc_interval);
+	} else {
+		conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
+		if (c->c_pend)
+			conn_feed(s, fd, 0);
+	}
+}
+
+/*
+ * Answer with a short text/plain response.  head: no body (HEAD).
+ * close: close once it is written.  Returns 0, or -1 if fd was closed.
+ */
+static int
+respond(struct server *s, int fd, int status, const char *body, size_t blen,
+    int head, int close)
+{
+	struct conn *c = conn_get(s, fd);
+	char *b = s->s_scratch;
+	int n;
+
+	n = snprintf(b, SCRATCH_SIZE, "HTTP/1.1 %d %s\r\n%sContent-Length: "
+	    "%zu\r\n%s\r\n", status, http_reason(status), hdr_common, blen,
+	    close ? "Connection: close\r\n" : "");
+	if (!head && n + blen <= SCRATCH_SIZE) {
+		memcpy(b + n, body, blen);
+		n += blen;
+	}
+	if (close)
+		c->c_flags |= CF_CLOSE;
+	if (conn_write(s, fd, b, n) == -1)
+		return -1;
+	if (close && !(c->c_flags & CF_BLOCKED)) {
+		conn_close(s, fd, -1);
+		return -1;
+	}
+	return 0;
+}
+
+/* Answer status with its reason phrase as the body. */
+static int
+respond_status(struct server *s, int fd, int status, int head, int close)
+{
+	char body[64];
+	int n;
+
+	n = snprintf(body, sizeof(body), "%s\n", http_reason(status));
+	return respond(s, fd, status, body, n, head, close);
+}
+
+/* The head of a stream response, into b; returns its length. */
+static size_t
+stream_head(char *b, int raw)
+{
+	int n;
+
+	n = sprintf(b, "HTTP/1.1 200 OK\r\n%sCache-Control: no-cache\r\n%s\r\n",
+	    hdr_common, raw ? "Connection: close\r\n" :
+	    "Transfer-Encoding: chunked\r\n");
+	return n;
+}
+
+/*
+ * Frame the body bytes at b[0..len) as one chunk (unless raw) and write
+ * them.  b must have 24 bytes of room before it and 2 after.  Returns 0,
+ * or -1 if fd was closed.
+ */
+static int
+stream_send(struct server *s, int fd, char *b, size_t len)
+{
+	char *h;
+
+	stats_add(s->s_st, STAT_CHUNKS, 1);
+	if (conn_get(s, fd)->c_flags & CF_RAW)
+		return conn_write(s, fd, b, len);
+	h = http_chunk_head(b, len);
+	b[len] = '\r';
+	b[len + 1] = '\n';
+	return conn_write(s, fd, h, b + len + 2 - h);
+}
+
+/*
+ * Turn a connection whose request was GET /test/<id> into a stream:
+ * keep the Id, send the head and the welcome chunk, and schedule its
+ * first periodic chunk.  Kept apart from request parsing so that a
+ * connection handed over from another worker can start here too.
+ * Returns 0, or -1 if fd was closed.
+ */
+static int
+stream_start(struct server *s, int fd, const char *id, size_t idlen,
+    int raw)
+{
+	static const char welcome[] = "Mochiconntest welcomes you! Your Id: ";
+	struct conn *c = conn_get(s, fd);
+	char *b = s->s_scratch, *p, *copy;
+	size_t blen;
+
+	if (idlen > ID_INLINE) {
+		if ((copy = malloc(idlen)) == NULL) {
+			conn_close(s, fd, -1);
+			return -1;
+		}
+		memcpy(copy, id, idlen);
+		memcpy(c->c_id, &copy, sizeof(copy));
+	} else {
+		memcpy(c->c_id, id, idlen);
+	}
+	c->c_idlen = idlen;
+	c->c_state = CS_STREAM;
+	c->c_flags = (c->c_flags & CF_CAPPED) | (raw ? CF_RAW : 0);
+	c->c_n = 0;
+	conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
+	    s->s_conf->sc_interval);
+	/* head and welcome chunk in one write */
+	blen = sizeof(welcome) + idlen;
+	p = b + stream_head(b, raw);
+	if (!raw)
+		p += sprintf(p, "%zx\r\n", blen);
+	memcpy(p, welcome, sizeof(welcome) - 1);
+	memcpy(p + sizeof(welcome) - 1, id, idlen);
+	p += blen;
+	p[-1] = '\n';
+	if (!raw) {
+		memcpy(p, "\r\n", 2);
+		p += 2;
+	}
+	stats_add(s->s_st, STAT_CHUNKS, 1);
+	return conn_write(s, fd, b, p - b);
+}
+
+/* Write n in decimal at p; returns the end. */
+static char *
+put_u32(char *p, uint32_t n)
+{
+	char tmp[10];
+	int i = 0;
+
+	do {
+		tmp[i++] = '0' + n % 10;
+		n /= 10;
+	} while (n);
+	while (i > 0)
+		*p++ = tmp[--i];
+	return p;
+}
+
+/* Send "Chunk N for id <Id>" to every stream that is due, in one pass. */
+static void
+stream_tick(struct server *s)
+{
+	struct timer_list *tq = &s->s_lists[CL_STREAM];
+	uint32_t now = s->s_loop.l_now, fd, due;
+	struct conn *c;
+	char *b = s->s_scratch + 24, *p;
+
+	while ((fd = timer_expired(tq, now)) != TIMER_NONE) {
+		c = conn_get(s, fd);
+		due = timer_due(tq, fd) + s->s_conf->sc_interval;
+		timer_remove(tq, fd);
+		/* a stream that fell a whole interval behind skips ahead */
+		if (!TIMER_BEFORE(now, due))
+			due = now + s->s_conf->sc_interval;
+		timer_append(tq, fd, due);
+		c->c_n++;
+		p = b;
+		memcpy(p, "Chunk ", 6);
+		p = put_u32(p + 6, c->c_n);
+		memcpy(p, " for id ", 8);
+		memcpy(p + 8, conn_id(c), c->c_idlen);
+		p += 8 + c->c_idlen;
+		*p++ = '\n';
+		stream_send(s, fd, b, p - b);
+	}
+}
+
+/*
+ * The path of a request-target in origin-form ("/a?q") or absolute-form
+ * ("http://h/a"), without the query.  Returns 0, or -1 for other forms.
+ */
+static int
+target_path(const char *t, size_t n, const char **path, size_t *plen)
+{
+	size_t i = 0;
+
+	if (n >= 7 && http_eq(t, 7, "http://"))
+		i = 7;
+	else if (n >= 8 && http_eq(t, 8, "https://"))
+		i = 8;
+	else if (n == 0 || t[0] != '/')
+		return -1;
+	if (i > 0) {
+		while (i < n && t[i] != '/' && t[i] != '?')
+			i++;
+		if (i == n || t[i] == '?') {
+			*path = "/";
+			*plen = 1;
+			return 0;
+		}
+	}
+	*path = t + i;
+	for (*plen = 0; i + *plen < n && t[i + *plen] != '?' &&
+	    t[i + *plen] != '#'; (*plen)++)
+		;
+	return 0;
+}
+
+/* GET or HEAD: a stream, /stats, or 404.  Returns 0 or -1 (closed). */
+static int
+req_get(struct server *s, int fd, const struct http_req *r, int head,
+    int close)
+{
+	const char *path;
+	char *b;
+	size_t plen, n;
+
+	if (target_path(r->r_target, r->r_targetlen, &path, &plen) == -1) {
+		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
+		return respond_status(s, fd, 400, head, 1);
+	}
+	if (plen > 6 && memcmp(path, "/test/", 6) == 0) {
+		if (plen - 6 > SERVER_ID_MAX)
+			return respond_status(s, fd, 414, head, 1);
+		if (head) {
+			n = stream_head(s->s_scratch, r->r_minor == 0);
+			if (conn_write(s, fd, s->s_scratch, n) == -1)
+				return -1;
+			if (close && !(conn_get(s, fd)->c_flags & CF_BLOCKED)) {
+				conn_close(s, fd, -1);
+				return -1;
+			}
+			conn_get(s, fd)->c_flags |= close ? CF_CLOSE : 0;
+			return 0;
+		}
+		return stream_start(s, fd, path + 6, plen - 6, r->r_minor == 0);
+	}
+	if (plen == 6 && memcmp(path, "/stats", 6) == 0) {
+		b = s->s_scratch + SCRATCH_SIZE / 2;
+		n = stats_format(s->s_conf->sc_stats, b, SCRATCH_SIZE / 4);
+		return respond(s, fd, 200, b, n, head, close);
+	}
+	return respond_status(s, fd, 404, head, close);
+}
+
+/* Methods are case-sensitive (RFC 9110 9.1). */
+static int
+method_is(const struct http_req *r, const char *m)
+{
+	return r->r_methodlen == strlen(m) &&
+	    memcmp(r->r_method, m, r->r_methodlen) == 0;
+}
+
+/* One parsed request.  Returns 0, or -1 if fd was closed. */
+static int
+req_handle(struct server *s, int fd, const struct http_req *r)
+{
+	struct conn *c = conn_get(s, fd);
+	uint64_t skip;
+	int head, close;
+
+	head = method_is(r, "HEAD");
+	if (c->c_flags & CF_REJECT)
+		return respond_status(s, fd, 503, head, 1);
+	/* cometd has no chunked-body decoder yet: answer, then close */
+	close = r->r_close || r->r_chunked;
+	if (r->r_clen > 0 && !close) {
+		skip = r->r_clen;
+		memcpy(c->c_id, &skip, sizeof(skip));
+		c->c_flags |= CF_SKIP;
+	}
+	if (head || method_is(r, "GET"))
+		return req_get(s, fd, r, head, close);
+	if (method_is(r, "POST"))
+		return respond_status(s, fd, 404, 0, close);
+	return respond_status(s, fd, 501, 0, close);
+}
+
+/* Skip request body bytes; returns how many of avail were skipped. */
+static size_t
+req_skip(struct conn *c, size_t avail)
+{
+	uint64_t skip;
+
+	memcpy(&skip, c->c_id, sizeof(skip));
+	if (skip > avail) {
+		skip -= avail;
+		memcpy(c->c_id, &skip, sizeof(skip));
+		return avail;
+	}
+	c->c_flags &= ~CF_SKIP;
+	return skip;
+}
+
+/*
+ * Parse and answer the requests in buf[0..len), pipelined ones included.
+ * Returns the bytes used (the rest is an incomplete head, or requests
+ * to answer once blocked output drains), or -1 if fd was closed.
+ */
+static ssize_t
+conn_input(struct server *s, int fd, const char *buf, size_t len)
+{
+	struct conn *c = conn_get(s, fd);
+	struct http_req r;
+	size_t off = 0;
+	int rc;
+
+	while (off < len) {
+		if (c->c_state != CS_REQ || (c->c_flags & CF_CLOSE))
+			return len;
+		if (c->c_flags & CF_BLOCKED)
+			break;
+		if (c->c_flags & CF_SKIP) {
+			off += req_skip(c, len - off);
+			continue;
+		}
+		rc = http_parse_req(buf + off, len - off, &r, s->s_hdrs,
+		    &s->s_conf->sc_lim);
+		if (rc == HTTP_INCOMPLETE)
+			break;
+		if (rc < 0) {
+			stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
+			respond_status(s, fd, -rc, 0, 1);
+			return -1;
+		}
+		off += rc;
+		conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
+		if (req_handle(s, fd, &r) == -1)
+			return -1;
+	}
+	return off;
+}
+
+/*
+ * Read what fd sent (if rd) after any input kept from before, and act
+ * on it.  Streams only watch for the client leaving: their input is
+ * read and dropped.
+ */
+static void
+conn_feed(struct server *s, int fd, int rd)
+{
+	struct conn *c = conn_get(s, fd);
+	size_t have = 0;
+	ssize_t n = 0, used;
+
+	if (c->c_pend && c->c_pend->p_in > 0) {
+		have = c->c_pend->p_in;
+		memcpy(s->s_rbuf, c->c_pend->p_data + c->c_pend->p_out, have);
+		c->c_pend->p_in = 0;
+		if (c->c_pend->p_out == 0) {
+			free(c->c_pend);
+			c->c_pend = NULL;
+		}
+	}
+	if (rd) {
+		n = read(fd, s->s_rbuf + have, RBUF_SIZE - have);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+			conn_close(s, fd, -1);
+			return;
+		}
+		if (n == -1)
+			n = 0;
+	}
+	if (c->c_state != CS_REQ || have + n == 0)
+		return;
+	if ((used = conn_input(s, fd, s->s_rbuf, have + n)) == -1)
+		return;
+	if ((size_t)used < have + n && c->c_state == CS_REQ &&
+	    pend_put(c, 0, s->s_rbuf + used, have + n - used) == -1)
+		conn_close(s, fd, -1);
+}
+
+static void
+conn_event(void *arg, int fd, uint32_t ev)
+{
+	struct server *s = arg;
+	struct conn *c = conn_get(s, fd);
+
+	if ((ev & EPOLLOUT) && (c->c_flags & CF_BLOCKED))
+		conn_flush(s, fd);
+	if ((ev & EPOLLIN) && c->c_state != CS_FREE)
+		conn_feed(s, fd, 1);
+	else if ((ev & (EPOLLERR | EPOLLHUP)) && c->c_state != CS_FREE)
+		conn_close(s, fd, -1);
+}
+
+/* Close connections whose request head or blocked output is overdue. */
+static void
+conn_expire(struct server *s)
+{
+	static const char r408[] = "HTTP/1.1 408 Request Timeout\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	uint32_t now = s->s_loop.l_now, fd;
+	struct conn *c;
+
+	while ((fd = timer_expired(&s->s_lists[CL_REQ], now)) != TIMER_NONE) {
+		c = conn_get(s, fd);
+		/* a client in the middle of a request is told why */
+		if (c->c_pend || (c->c_flags & CF_SKIP))
+			(void)!write(fd, r408, sizeof(r408) - 1);
+		conn_close(s, fd, STAT_TIMEOUTS);
+	}
+	while ((fd = timer_expired(&s->s_lists[CL_BLOCKED], now)) !=
+	    TIMER_NONE)
+		conn_close(s, fd, STAT_DROPPED_SLOW);
+}
+
+/*
+ * Out of descriptors: use the reserve to accept and close one waiting
+ * connection (so its client hears at once), then stop accepting for a
+ * moment instead of spinning on a listener that stays readable.
+ */
+static void
+accept_pause(struct server *s)
+{
+	int fd;
+
+	if (s->s_reserve != -1) {
+		close(s->s_reserve);
+		if ((fd = net_accept(s->s_lfd)) != -1)
+			close(fd);
+		s->s_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	loop_unwatch(&s->s_loop, s->s_lfd);
+	s->s_paused = 1;
+	s->s_resume = s->s_loop.l_now + EMFILE_PAUSE;
+	log_debug("worker %d: out of descriptors, accept paused", s->s_idx);
+}
+
+static void
+accept_event(void *arg, int lfd, uint32_t ev)
+{
+	struct server *s = arg;
+	int fd, i;
+
+	(void)ev;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		if ((fd = net_accept(lfd)) == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				accept_pause(s);
+			if (errno != ECONNABORTED && errno != EINTR)
+				return;
+			continue;
+		}
+		if ((uint32_t)fd >= s->s_nconns) {
+			close(fd);
+			continue;
+		}
+		conn_open(s, fd);
+	}
+}
+
+static void
+signal_event(void *arg, int sfd, uint32_t ev)
+{
+	struct server *s = arg;
+	struct signalfd_siginfo si;
+
+	(void)ev;
+	if (read(sfd, &si, sizeof(si)) == sizeof(si))
+		s->s_stop = 1;
+}
+
+/* Milliseconds until the next timer or accept resume; -1: none. */
+static int
+server_wait(struct server *s)
+{
+	uint32_t now = s->s_loop.l_now;
+	int i, w, best = -1;
+
+	for (i = CL_REQ; i <= CL_BLOCKED; i++) {
+		w = timer_wait(&s->s_lists[i], now);
+		if (w >= 0 && (best == -1 || w < best))
+			best = w;
+	}
+	if (s->s_paused) {
+		w = TIMER_BEFORE(now, s->s_resume) ? (int)(s->s_resume - now) : 0;
+		if (best == -1 || w < best)
+			best = w;
+	}
+	return best;
+}
+
+/* On stop: end every chunked stream properly, then close everything. */
+static void
+server_drain(struct server *s)
+{
+	struct conn *c;
+	uint32_t fd;
+
+	for (fd = 0; fd < s->s_nconns; fd++) {
+		c = conn_get(s, fd);
+		if (c->c_state == CS_FREE)
+			continue;
+		if (c->c_state == CS_STREAM &&
+		    !(c->c_flags & (CF_RAW | CF_BLOCKED)))
+			(void)!write(fd, "0\r\n\r\n", 5);
+		conn_close(s, fd, -1);
+	}
+}
+
+static int
+server_setup(struct server *s)
+{
+	const struct server_conf *sc = s->s_conf;
+	struct rlimit rl;
+	sigset_t set;
+	int i;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	s->s_nconns = rl.rlim_cur > UINT32_MAX - 1 ? UINT32_MAX - 1 :
+	    rl.rlim_cur;
+	if ((s->s_conns = calloc(s->s_nconns, sizeof(struct conn))) == NULL)
+		return -1;
+	for (i = 0; i < 4; i++)
+		timer_init(&s->s_lists[i], s->s_conns, sizeof(struct conn));
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if ((s->s_sfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
+		return -1;
+	s->s_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if ((s->s_lfd = net_listen(sc->sc_addr, sc->sc_port, 65535)) == -1)
+		return -1;
+	if (loop_init(&s->s_loop, conn_event, s) == -1 ||
+	    loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event, s) == -1 ||
+	    loop_watch(&s->s_loop, s->s_sfd, EPOLLIN, signal_event, s) == -1)
+		return -1;
+	loop_clock(&s->s_loop);
+	return 0;
+}
+
+int
+server_run(const struct server_conf *sc, int idx)
+{
+	struct server *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->s_conf = sc;
+	s->s_idx = idx;
+	s->s_st = &sc->sc_stats->sh_slot[idx];
+	s->s_lfd = s->s_sfd = s->s_reserve = -1;
+	if (server_setup(s) == -1)
+		return -1;
+	while (!s->s_stop) {
+		if (loop_once(&s->s_loop, server_wait(s)) == -1)
+			return -1;
+		stream_tick(s);
+		conn_expire(s);
+		if (s->s_paused && !TIMER_BEFORE(s->s_loop.l_now, s->s_resume)) {
+			s->s_paused = 0;
+			loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event,
+			    s);
+		}
+	}
+	close(s->s_lfd);
+	server_drain(s);
+	return 0;
+}

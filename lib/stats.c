@@ -1,0 +1,103 @@
+/*
+ * stats.c: the shared counters behind /stats and the -m cap.
+ */
+#include <sys/mman.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "stats.h"
+
+static const char *stats_names[STAT_COUNT] = {
+	[STAT_ACTIVE] = "active",
+	[STAT_ACCEPTED] = "accepted",
+	[STAT_CLOSED] = "closed",
+	[STAT_CHUNKS] = "chunks",
+	[STAT_BYTES_OUT] = "bytes_out",
+	[STAT_DROPPED_SLOW] = "dropped_slow",
+	[STAT_REJECTED] = "rejected",
+	[STAT_TIMEOUTS] = "timeouts",
+	[STAT_BAD_REQUESTS] = "bad_requests",
+	[STAT_CAPPED] = NULL,		/* internal */
+};
+
+struct stats_shm *
+stats_map(uint32_t n)
+{
+	struct stats_shm *sh;
+	size_t len;
+
+	len = sizeof(*sh) + (size_t)n * sizeof(struct stats_slot);
+	sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (sh == MAP_FAILED)
+		return NULL;
+	sh->sh_workers = n;
+	return sh;
+}
+
+const char *
+stats_name(int id)
+{
+	return id >= 0 && id < STAT_COUNT ? stats_names[id] : NULL;
+}
+
+int
+stats_cap_take(struct stats_shm *sh, int64_t max)
+{
+	if (__atomic_add_fetch(&sh->sh_conns, 1, __ATOMIC_RELAXED) <= max)
+		return 1;
+	__atomic_sub_fetch(&sh->sh_conns, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void
+stats_cap_put(struct stats_shm *sh, int64_t n)
+{
+	__atomic_sub_fetch(&sh->sh_conns, n, __ATOMIC_RELAXED);
+}
+
+void
+stats_fold(struct stats_shm *sh, uint32_t w)
+{
+	struct stats_slot *s = &sh->sh_slot[w];
+	uint64_t active, capped;
+
+	active = __atomic_load_n(&s->ss_v[STAT_ACTIVE], __ATOMIC_RELAXED);
+	capped = __atomic_load_n(&s->ss_v[STAT_CAPPED], __ATOMIC_RELAXED);
+	stats_add(s, STAT_CLOSED, active);
+	stats_add(s, STAT_ACTIVE, -(int64_t)active);
+	stats_add(s, STAT_CAPPED, -(int64_t)capped);
+	stats_cap_put(sh, capped);
+}
+
+size_t
+stats_format(const struct stats_shm *sh, char *buf, size_t size)
+{
+	uint64_t sum;
+	size_t len = 0;
+	uint32_t w;
+	int id, n;
+
+	for (id = 0; id < STAT_COUNT; id++) {
+		if (stats_names[id] == NULL)
+			continue;
+		sum = 0;
+		for (w = 0; w < sh->sh_workers; w++)
+			sum += __atomic_load_n(&sh->sh_slot[w].ss_v[id],
+			    __ATOMIC_RELAXED);
+		n = snprintf(buf + len, size - len, "%s %" PRIu64 "\n",
+		    stats_names[id], sum);
+		if (n < 0 || (size_t)n >= size - len)
+			return size > 0 ? size - 1 : 0;
+		len += n;
+		if (id == STAT_BYTES_OUT) {
+			n = snprintf(buf + len, size - len, "workers %u\n",
+			    sh->sh_workers);
+			if (n < 0 || (size_t)n >= size - len)
+				return size - 1;
+			len += n;
+		}
+	}
+	return len;
+}

@@ -1,0 +1,77 @@
+/*
+ * stats.h: counters shared by every worker through one MAP_SHARED
+ * anonymous mapping made before fork.  Each worker owns one slot (its
+ * own cache line, so workers never contend) and is the only writer of
+ * it; the parent writes a slot only after that worker has died.  The
+ * connection cap is one shared atomic counter.
+ */
+#ifndef COMET_STATS_H
+#define COMET_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum stat_id {
+	STAT_ACTIVE,		/* connections open now */
+	STAT_ACCEPTED,		/* connections accepted, ever */
+	STAT_CLOSED,		/* connections closed, ever */
+	STAT_CHUNKS,		/* chunks written (welcome and periodic) */
+	STAT_BYTES_OUT,		/* bytes written to clients */
+	STAT_DROPPED_SLOW,	/* closed: output blocked too long or too much */
+	STAT_REJECTED,		/* answered 503: over the -m cap */
+	STAT_TIMEOUTS,		/* closed: no complete request head in time */
+	STAT_BAD_REQUESTS,	/* answered 4xx/5xx for a malformed request */
+	STAT_CAPPED,		/* of active, those counted against the cap */
+	STAT_COUNT
+};
+
+struct stats_slot {
+	uint64_t	 ss_v[STAT_COUNT];
+} __attribute__((aligned(64)));
+
+struct stats_shm {
+	int64_t		 sh_conns;	/* connections held against the cap */
+	uint32_t	 sh_workers;	/* slots in sh_slot */
+	struct stats_slot sh_slot[] __attribute__((aligned(64)));
+};
+
+/* Map the shared block for n workers.  Returns it, or NULL with errno. */
+struct stats_shm *stats_map(uint32_t);
+
+/* The /stats name of a counter ("active"). */
+const char	*stats_name(int);
+
+/*
+ * Add v to one counter of a slot.  Only the slot's owner writes it, so a
+ * relaxed load and store suffice (no locked instruction per chunk).
+ */
+static inline void
+stats_add(struct stats_slot *s, int id, int64_t v)
+{
+	__atomic_store_n(&s->ss_v[id],
+	    __atomic_load_n(&s->ss_v[id], __ATOMIC_RELAXED) + v,
+	    __ATOMIC_RELAXED);
+}
+
+/*
+ * Take one place under the cap of max connections.  Returns 1 if taken,
+ * 0 if the cap is reached.
+ */
+int		 stats_cap_take(struct stats_shm *, int64_t);
+
+/* Give back n places under the cap. */
+void		 stats_cap_put(struct stats_shm *, int64_t);
+
+/*
+ * A worker died: its open connections are gone.  Move its active count
+ * into closed and give its capped places back, so /stats stays right.
+ */
+void		 stats_fold(struct stats_shm *, uint32_t);
+
+/*
+ * Format "name value" lines summed over all slots into buf.  Returns
+ * the length, truncated to size - 1 like snprintf.
+ */
+size_t		 stats_format(const struct stats_shm *, char *, size_t);
+
+#endif
