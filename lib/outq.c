@@ -1,0 +1,235 @@
+/*
+ * outq.c: write-or-queue for message chunks.
+ *
+ * The common case, a client that reads, costs one writev per delivery and
+ * no allocation.  The queue grows by doubling up to the bound the caller
+ * gives, and is freed as soon as it drains, so memory follows the number
+ * of slow readers, not the number of connections.
+ */
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob.h"
+#include "outq.h"
+
+#define OUTQ_IOV	48	/* iovecs per writev: 16 chunks */
+
+/*
+ * The framing of chunk (b, n) as three pieces: pre (into buf), the body,
+ * and suf.  Returns the total length.
+ */
+static size_t
+outq_pieces(const struct outq_frame *f, const struct blob *b, uint32_t n,
+    char *buf, struct iovec iov[3])
+{
+	char text[OUTQ_FRAME_MAX];
+	size_t tlen, blen, plen = 0;
+	int len;
+
+	blen = b != NULL ? b->b_len : 0;
+	if (b != NULL)
+		len = snprintf(text, sizeof(text), "Recvd msg #%u: '", n);
+	else
+		len = snprintf(text, sizeof(text), "Chunk %u for id %.*s\n",
+		    n, f->of_idlen > 500 ? 500 : (int)f->of_idlen, f->of_id);
+	tlen = (size_t)len;
+	if (f->of_chunked)
+		plen = (size_t)snprintf(buf, 24, "%zx\r\n",
+		    tlen + blen + (b != NULL ? 2 : 0));
+	memcpy(buf + plen, text, tlen);
+	iov[0].iov_base = buf;
+	iov[0].iov_len = plen + tlen;
+	iov[1].iov_base = b != NULL ? (void *)b->b_data : NULL;
+	iov[1].iov_len = blen;
+	if (b != NULL)
+		iov[2].iov_base = f->of_chunked ? "'\n\r\n" : "'\n";
+	else
+		iov[2].iov_base = "\r\n";
+	iov[2].iov_len = b != NULL ? (f->of_chunked ? 4 : 2) :
+	    (f->of_chunked ? 2 : 0);
+	return iov[0].iov_len + iov[1].iov_len + iov[2].iov_len;
+}
+
+/* Drop the first off bytes of iov[0..3); returns iovecs still non-empty. */
+static int
+outq_skip(struct iovec iov[3], size_t off)
+{
+	int i, k = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		iov[k].iov_base = (char *)iov[i].iov_base + off;
+		iov[k].iov_len = iov[i].iov_len - off;
+		off = 0;
+		k++;
+	}
+	return k;
+}
+
+static int
+outq_push(struct outq **qp, struct blob *b, uint32_t n, uint32_t off,
+    uint32_t max)
+{
+	struct outq *q = *qp, *nq;
+	uint32_t cap, i;
+
+	if (q != NULL && q->q_count >= max)
+		return OUTQ_FULL;
+	if (q == NULL || q->q_count == q->q_cap) {
+		cap = q != NULL ? q->q_cap * 2 : 4;
+		if ((nq = malloc(sizeof(*nq) + cap * sizeof(nq->q_ent[0]))) ==
+		    NULL)
+			return OUTQ_ERROR;
+		nq->q_head = 0;
+		nq->q_count = q != NULL ? q->q_count : 0;
+		nq->q_cap = cap;
+		for (i = 0; i < nq->q_count; i++)
+			nq->q_ent[i] = q->q_ent[(q->q_head + i) & (q->q_cap - 1)];
+		free(q);
+		*qp = q = nq;
+	}
+	i = (q->q_head + q->q_count++) & (q->q_cap - 1);
+	q->q_ent[i].e_blob = b != NULL ? blob_ref(b) : NULL;
+	q->q_ent[i].e_n = n;
+	q->q_ent[i].e_off = off;
+	return OUTQ_QUEUED;
+}
+
+int
+outq_send(struct outq **qp, int fd, const struct outq_frame *f,
+    struct blob *b, uint32_t n, uint32_t max)
+{
+	char buf[OUTQ_FRAME_MAX];
+	struct iovec iov[3];
+	size_t total;
+	ssize_t w;
+
+	/* Behind a queue: keep publish order, and let EPOLLOUT drain it. */
+	if (*qp != NULL)
+		return outq_push(qp, b, n, 0, max);
+	total = outq_pieces(f, b, n, buf, iov);
+	w = writev(fd, iov, 3);
+	if (w == (ssize_t)total)
+		return OUTQ_DONE;
+	if (w < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return OUTQ_ERROR;
+		w = 0;
+	}
+	return outq_push(qp, b, n, (uint32_t)w, max);
+}
+
+/* Drop the oldest entry. */
+static void
+outq_pop(struct outq *q)
+{
+	blob_unref(q->q_ent[q->q_head].e_blob);
+	q->q_head = (q->q_head + 1) & (q->q_cap - 1);
+	q->q_count--;
+}
+
+/*
+ * One writev of up to OUTQ_IOV/3 entries; returns bytes written or -1,
+ * and sets *all when that was everything offered.
+ */
+static ssize_t
+outq_write(struct outq *q, int fd, const struct outq_frame *f, int *all)
+{
+	char bufs[OUTQ_IOV / 3][OUTQ_FRAME_MAX];
+	struct iovec iov[OUTQ_IOV], p[3];
+	struct outq_ent *e;
+	size_t total = 0, len;
+	uint32_t i;
+	int n = 0, k, j;
+	ssize_t w;
+
+	for (i = 0; i < q->q_count && i < OUTQ_IOV / 3; i++) {
+		e = &q->q_ent[(q->q_head + i) & (q->q_cap - 1)];
+		len = outq_pieces(f, e->e_blob, e->e_n, bufs[i], p);
+		total += len - e->e_off;
+		k = outq_skip(p, e->e_off);
+		for (j = 0; j < k; j++)
+			iov[n++] = p[j];
+	}
+	w = writev(fd, iov, n);
+	*all = w == (ssize_t)total && i == q->q_count;
+	return w;
+}
+
+static int
+outq_done(struct outq **qp)
+{
+	outq_free(qp);
+	return OUTQ_DONE;
+}
+
+int
+outq_flush(struct outq **qp, int fd, const struct outq_frame *f)
+{
+	struct outq *q = *qp;
+	struct outq_ent *e;
+	char buf[OUTQ_FRAME_MAX];
+	struct iovec p[3];
+	size_t len;
+	ssize_t w;
+	int all;
+
+	while (q != NULL && q->q_count > 0) {
+		if ((w = outq_write(q, fd, f, &all)) < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR ? OUTQ_QUEUED : OUTQ_ERROR;
+		while (q->q_count > 0 && w > 0) {
+			e = &q->q_ent[q->q_head];
+			len = outq_pieces(f, e->e_blob, e->e_n, buf, p) -
+			    e->e_off;
+			if ((size_t)w < len) {
+				e->e_off += (uint32_t)w;
+				return OUTQ_QUEUED;
+			}
+			w -= (ssize_t)len;
+			outq_pop(q);
+		}
+		if (!all)
+			return q->q_count > 0 ? OUTQ_QUEUED : outq_done(qp);
+	}
+	return outq_done(qp);
+}
+
+size_t
+outq_bytes(const struct outq *q, const struct outq_frame *f)
+{
+	char buf[OUTQ_FRAME_MAX];
+	struct iovec p[3];
+	const struct outq_ent *e;
+	size_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; q != NULL && i < q->q_count; i++) {
+		e = &q->q_ent[(q->q_head + i) & (q->q_cap - 1)];
+		sum += outq_pieces(f, e->e_blob, e->e_n, buf, p) - e->e_off;
+	}
+	return sum;
+}
+
+void
+outq_free(struct outq **qp)
+{
+	struct outq *q = *qp;
+
+	if (q == NULL)
+		return;
+	while (q->q_count > 0)
+		outq_pop(q);
+	free(q);
+	*qp = NULL;
+}
