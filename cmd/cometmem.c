@@ -33,7 +33,8 @@ struct row {
 };
 
 static int	 bflag, kflag;
-static double	 kperconn = -1;	/* kernel bytes per socket, <0 unknown */
+static int	 kvalid;	/* kperconn known: there are sockets */
+static long long kperconn;	/* kernel bytes per socket, rounded */
 static struct kmem km0;		/* kernel figures of the first sample */
 
 static void
@@ -67,20 +68,17 @@ print_header(void)
 static void
 print_row(double t, const char *label, const struct row *r)
 {
-	char a[32], b[32];
+	char a[32];
 
 	printf("%.1f\t%s\t%llu\t%ld\t%s", t, label, r->r_rss, r->r_socks,
 	    ratio(a, sizeof(a), (long long)r->r_rss, r->r_socks));
 	if (bflag)
 		printf("\t%s", ratio(a, sizeof(a),
 		    (long long)(r->r_rss - r->r_rss0), r->r_socks - r->r_socks0));
-	if (kflag && kperconn < 0)
+	if (kflag && !kvalid)
 		printf("\t-\t-");
-	else if (kflag) {
-		snprintf(a, sizeof(a), "%.0f", kperconn * r->r_socks);
-		snprintf(b, sizeof(b), "%.0f", kperconn);
-		printf("\t%s\t%s", a, b);
-	}
+	else if (kflag)
+		printf("\t%lld\t%lld", kperconn * r->r_socks, kperconn);
 	printf("\n");
 }
 
@@ -120,7 +118,10 @@ sample_kernel(int first)
 		dk -= (long long)kmem_bytes(&km0);
 		ds -= km0.km_sockets;
 	}
-	kperconn = ds > 0 ? (double)dk / (double)ds : -1;
+	kvalid = ds > 0;
+	if (kvalid)
+		kperconn = dk >= 0 ? (dk + ds / 2) / ds :
+		    -((-dk + ds / 2) / ds);
 }
 
 /* One sample: a row per live pid, then the total.  Returns pids alive. */

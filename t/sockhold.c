@@ -3,11 +3,14 @@
  * "ready" and wait to be killed.  cometmem's tests count them.
  * usage: sockhold count [kib]
  * With kib, also touch that many KiB of heap so resident memory moves.
+ * SIGUSR1 makes it do it all again (count more sockets, kib more heap)
+ * and print "grown".
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <err.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +18,39 @@
 
 #include "num.h"
 
+static volatile sig_atomic_t grow;
+static char *volatile heap;	/* volatile: the touched heap must stay */
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	grow = 1;
+}
+
+/* Take n sockets and kib KiB of touched heap; exit on failure. */
+static void
+take(long long n, long long kib)
+{
+	long long i;
+
+	for (i = 0; i < n; i++)
+		if (socket(AF_INET, SOCK_STREAM, 0) == -1)
+			err(1, "socket %lld", i);
+	if (kib > 0) {
+		if ((heap = malloc(kib * 1024)) == NULL)
+			err(1, "malloc");
+		memset(heap, 1, kib * 1024);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct rlimit rl;
 	const char *errstr;
-	long long i, n, kib = 0;
-	char *mem;
+	long long n, kib = 0;
+	sigset_t set, old;
 
 	if (argc < 2 || argc > 3)
 		errx(2, "usage: sockhold count [kib]");
@@ -39,16 +68,20 @@ main(int argc, char *argv[])
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	for (i = 0; i < n; i++)
-		if (socket(AF_INET, SOCK_STREAM, 0) == -1)
-			err(1, "socket %lld", i);
-	if (kib > 0) {
-		if ((mem = malloc(kib * 1024)) == NULL)
-			err(1, "malloc");
-		memset(mem, 1, kib * 1024);
-	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGUSR1, on_usr1);
+	take(n, kib);
 	printf("ready\n");
 	fflush(stdout);
-	for (;;)
-		pause();
+	for (;;) {
+		sigsuspend(&old);
+		if (grow) {
+			grow = 0;
+			take(n, kib);
+			printf("grown\n");
+			fflush(stdout);
+		}
+	}
 }

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# cometmem against processes with a known number of sockets (t/sockhold).
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# start_sockhold COUNT [KIB]: a process holding exactly COUNT sockets (and
+# KIB of touched heap); sets HOLD_PID.  SIGUSR1 makes it take as many again.
+start_sockhold() {
+	local out="$BATS_TEST_TMPDIR/hold.$RANDOM"
+	"$COMET_BIN/t/sockhold" "$@" >"$out" 3>&- &
+	HOLD_PID=$!
+	HOLD_OUT=$out
+	comet_track "$HOLD_PID"
+	wait_until 10 grep -q '^ready' "$out"
+}
+
+# column NAME FILE: the values of one column of cometmem output, by header
+column_of() {
+	awk -F'\t' -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) n = i; next }
+	    { print $2, $n }' "$2"
+}
+
+@test "cometmem: header and one row per pid plus total" {
+	start_sockhold 3
+	run --separate-stderr cometmem "$HOLD_PID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'time\tpid\trss_bytes\tsockets\tbytes_per_sock')" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" =~ ^0\.0$'\t'$HOLD_PID$'\t'[0-9]+$'\t'3$'\t'[0-9]+$ ]]
+	[[ "${lines[2]}" =~ ^0\.0$'\t'total$'\t' ]]
+}
+
+@test "cometmem: counts exactly the sockets a process holds" {
+	start_sockhold 250
+	cometmem "$HOLD_PID" >"$BATS_TEST_TMPDIR/out"
+	[ "$(column_of sockets "$BATS_TEST_TMPDIR/out")" = "$HOLD_PID 250
+total 250" ]
+}
+
+@test "cometmem: counts 19,000 sockets in one process exactly" {
+	local n=19000 hard
+	hard=$(ulimit -Hn)
+	[ "$hard" = unlimited ] || [ "$hard" -gt $((n + 100)) ] || n=$((hard - 100))
+	start_sockhold "$n"
+	cometmem "$HOLD_PID" >"$BATS_TEST_TMPDIR/out"
+	[ "$(column_of sockets "$BATS_TEST_TMPDIR/out" | head -1)" = "$HOLD_PID $n" ]
+}
+
+@test "cometmem: rss_bytes within 1% of VmRSS in /proc/PID/status" {
+	start_sockhold 10 8192
+	cometmem "$HOLD_PID" >"$BATS_TEST_TMPDIR/out"
+	local ours theirs
+	ours=$(column_of rss_bytes "$BATS_TEST_TMPDIR/out" | awk 'NR == 1 { print $2 }')
+	theirs=$(awk '$1 == "VmRSS:" { print $2 * 1024 }' "/proc/$HOLD_PID/status")
+	echo "ours $ours /proc $theirs"
+	[ "$ours" -gt $((8 * 1024 * 1024)) ]
+	awk -v a="$ours" -v b="$theirs" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= b / 100) }'
+}
+
+@test "cometmem: several pids sum in the total row" {
+	start_sockhold 100
+	local a=$HOLD_PID
+	start_sockhold 300 1024
+	local b=$HOLD_PID
+	run --separate-stderr cometmem "$a" "$b"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	echo "$output" | awk -F'\t' -v a="$a" -v b="$b" '
+	    $2 == a && $4 == 100 { ra = $3; n++ }
+	    $2 == b && $4 == 300 { rb = $3; n++ }
+	    $2 == "total" { tr = $3; ts = $4; tp = $5 }
+	    END { exit !(n == 2 && ts == 400 && tr == ra + rb &&
+	        tp == sprintf("%.0f", tr / 400)) }'
+}
+
+@test "cometmem: -i and -n take that many samples at rising times" {
+	start_sockhold 5
+	run --separate-stderr cometmem -i 100ms -n 3 "$HOLD_PID"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	echo "$output" | awk -F'\t' '$2 == "total" { t[++n] = $1 }
+	    END { exit !(n == 3 && t[1] == "0.0" && t[2] > t[1] && t[3] > t[2]) }'
+}
+
+@test "cometmem: -b marginal bytes per socket against the first sample" {
+	start_sockhold 200 64
+	cometmem -b -i 100ms "$HOLD_PID" >"$BATS_TEST_TMPDIR/out" 3>&- &
+	local mem=$!
+	comet_track "$mem"
+	wait_until 10 grep -q '^0\.0.total' "$BATS_TEST_TMPDIR/out"
+	kill -USR1 "$HOLD_PID"
+	wait_until 10 grep -q '^grown' "$HOLD_OUT"
+	wait_until 10 awk -F'\t' '$2 == "total" && $4 == 400 { f = 1 } END { exit !f }' \
+	    "$BATS_TEST_TMPDIR/out"
+	kill "$mem"
+	head -1 "$BATS_TEST_TMPDIR/out" | grep -q "$(printf 'bytes_per_sock\tmarginal_per_sock$')"
+	# first sample: no change yet, no marginal; later: delta rss / delta sockets
+	awk -F'\t' '$2 == "total" && $1 == "0.0" { r0 = $3; if ($6 != "-") exit 1 }
+	    $2 == "total" && $4 == 400 { ok = ($6 == sprintf("%.0f", ($3 - r0) / 200)) }
+	    END { exit !ok }' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "cometmem: -k adds kernel bytes, per-socket share times sockets" {
+	start_sockhold 50
+	run --separate-stderr cometmem -k "$HOLD_PID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'time\tpid\trss_bytes\tsockets\tbytes_per_sock\tkernel_bytes\tkernel_per_sock')" ]
+	echo "$output" | awk -F'\t' 'NR > 1 { n++; if (!($7 > 0 && $6 == sprintf("%.0f", $7 * $4))) exit 1 }
+	    END { exit !(n == 2) }'
+}
+
+@test "cometmem: a pid that vanishes is reported; none left exits 1" {
+	start_sockhold 4
+	local a=$HOLD_PID
+	start_sockhold 6
+	local b=$HOLD_PID
+	cometmem -i 100ms "$a" "$b" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local mem=$!
+	comet_track "$mem"
+	wait_until 10 grep -q '^0\.0.total' "$BATS_TEST_TMPDIR/out"
+	kill "$a"
+	wait_until 10 grep -q "pid $a: vanished" "$BATS_TEST_TMPDIR/err"
+	# the next sample has b alone
+	wait_until 10 awk -F'\t' '$2 == "total" && $4 == 6 { f = 1 } END { exit !f }' \
+	    "$BATS_TEST_TMPDIR/out"
+	kill "$b"
+	local st=0
+	wait "$mem" || st=$?
+	[ "$st" -eq 1 ]
+	grep -q "pid $b: vanished" "$BATS_TEST_TMPDIR/err"
+	grep -q "no process left to sample" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "cometmem: a pid that does not exist exits 1 naming it" {
+	local pid=$(( $(cat /proc/sys/kernel/pid_max) + 1 ))
+	run --separate-stderr cometmem "$pid"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"pid $pid: No such process"* ]]
+}
+
+@test "cometmem: usage errors exit 2, -h exits 0" {
+	run --separate-stderr cometmem
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "usage: cometmem "* ]]
+	run --separate-stderr cometmem 12x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"pid 12x: invalid"* ]]
+	run --separate-stderr cometmem -i 0 1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"interval 0: too small"* ]]
+	run --separate-stderr cometmem -n x 1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"count x: invalid"* ]]
+	run --separate-stderr cometmem -x 1
+	[ "$status" -eq 2 ]
+	run --separate-stderr cometmem -h
+	[ "$status" -eq 0 ]
+	[ "$output" = "usage: cometmem [-bk] [-i interval] [-n count] pid ..." ]
+}
