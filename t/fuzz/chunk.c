@@ -1,0 +1,106 @@
+/*
+ * libFuzzer harness for cometflood's response decoder (lib/chunk.c).
+ *
+ * The decoder promises that any split of the stream gives the same
+ * result.  The input (after its first byte) is a response; it is fed
+ * whole, then again in pieces whose sizes cycle through the first byte's
+ * bits, the way a flood client reads a million sockets into one buffer.
+ * Both runs must report the head, the end and broken framing at the same
+ * stream offsets and count the same chunks and status, and every call
+ * must consume within what it was given.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk.h"
+
+struct run {
+	size_t		 r_head;	/* offset just after the head, or 0 */
+	size_t		 r_stop;	/* offset of END or BAD, or 0 */
+	int		 r_ev;		/* CHUNK_END, CHUNK_BAD or CHUNK_MORE */
+	uint32_t	 r_chunks;
+	int		 r_status;
+	int		 r_chunked;
+};
+
+/* Feed p[0..len) from stream offset off; returns 1 once decoding stops. */
+static int
+feed(struct chunk_dec *d, struct run *r, const char *p, size_t len,
+    size_t off)
+{
+	enum chunk_ev	 ev;
+	size_t		 used, i = 0;
+
+	while (i < len) {
+		used = (size_t)-1;
+		ev = chunk_feed(d, p + i, len - i, &used, &r->r_chunks);
+		if (used > len - i)
+			abort();
+		i += used;
+		if (ev == CHUNK_HEAD) {
+			if (r->r_head != 0 || used == 0)
+				abort();
+			r->r_head = off + i;
+			continue;
+		}
+		if (ev == CHUNK_MORE) {
+			if (i != len)
+				abort();
+			continue;
+		}
+		r->r_ev = ev;
+		r->r_stop = off + i;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+decode(const uint8_t *data, size_t len, unsigned pattern, struct run *r)
+{
+	struct chunk_dec	 d;
+	char			*buf;
+	size_t			 off = 0, n;
+	unsigned		 k = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->r_ev = CHUNK_MORE;
+	chunk_init(&d);
+	while (off < len) {
+		/* pattern 0 is "all at once"; else pieces of 1..8 bytes */
+		n = pattern == 0 ? len : ((pattern >> (k++ % 8)) & 7) + 1;
+		if (n > len - off)
+			n = len - off;
+		/* exact-size copies so ASan sees any read past a piece */
+		if ((buf = malloc(n)) == NULL)
+			abort();
+		memcpy(buf, data + off, n);
+		if (feed(&d, r, buf, n, off)) {
+			free(buf);
+			break;
+		}
+		free(buf);
+		off += n;
+	}
+	r->r_status = chunk_status(&d);
+	r->r_chunked = chunk_is_chunked(&d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	struct run	 a, b;
+
+	if (len < 1)
+		return 0;
+	decode(data + 1, len - 1, 0, &a);
+	decode(data + 1, len - 1, data[0] | 0x100, &b);
+	if (a.r_head != b.r_head || a.r_stop != b.r_stop ||
+	    a.r_ev != b.r_ev || a.r_chunks != b.r_chunks ||
+	    a.r_status != b.r_status || a.r_chunked != b.r_chunked)
+		abort();
+	if (a.r_status > 999)
+		abort();
+	return 0;
+}
