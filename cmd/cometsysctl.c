@@ -107,8 +107,8 @@ print_conf(const struct tune *tab, int n)
 	int i;
 
 	printf("# cometsysctl%s -n %lld -p: kernel settings for %lld "
-	    "connections\n", req.tr_local ? " -l" : "", req.tr_conns,
-	    req.tr_conns);
+	    "connections%s\n", req.tr_local ? " -l" : "", req.tr_conns,
+	    req.tr_conns, req.tr_local ? ", clients on this host" : "");
 	for (i = 0; i < n; i++) {
 		if (tab[i].t_status == TUNE_OK)
 			continue;

@@ -184,3 +184,23 @@ value() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "usage: cometsysctl [-alp] [-n conns] [-r root]" ]
 }
+
+@test "cometsysctl: etc/ files hold what it wants for 1,000,000" {
+	local etc=$BATS_TEST_DIRNAME/../etc name value want
+	cometsysctl -l -r "$ROOT" -n 1000000 >"$BATS_TEST_TMPDIR/want" 2>/dev/null || true
+	[ "$(grep -c '^[a-z]' "$etc/sysctl.d/60-comet.conf")" -eq 6 ]
+	while IFS='=' read -r name value; do
+		name=${name% } value=${value# }
+		want=$(awk -F'\t' -v n="$name" '$1 == n { print $3 }' "$BATS_TEST_TMPDIR/want")
+		echo "$name: etc [$value] wanted [$want]"
+		[ "$value" = "$want" ]
+	done < <(grep '^[a-z]' "$etc/sysctl.d/60-comet.conf")
+	want=$(awk -F'\t' '$1 == "rlimit.nofile.hard" { print $3 }' "$BATS_TEST_TMPDIR/want")
+	[ "$(awk '$3 == "nofile" { print $4 }' "$etc/security/limits.d/comet.conf" | sort -u)" = "$want" ]
+	grep -qx "LimitNOFILE=$want" "$etc/cometd.service"
+	# and sysctl(8) loads it (into the fake tree, as above)
+	unshare -m --propagation private sh -c '
+	    mount --bind "$1" /proc/sys && test -e /proc/sys/comet-fake-root &&
+	    sysctl -q -p "$2"' sh "$ROOT" "$etc/sysctl.d/60-comet.conf"
+	[ "$(value net.ipv4.tcp_mem)" = "500000 1000000 2000000" ]
+}
