@@ -73,8 +73,8 @@ print_row(double t, const char *label, const struct row *r)
 	printf("%.1f\t%s\t%llu\t%ld\t%s", t, label, r->r_rss, r->r_socks,
 	    ratio(a, sizeof(a), (long long)r->r_rss, r->r_socks));
 	if (bflag)
-		printf("\t%s", ratio(a, sizeof(a),
-		    (long long)(r->r_rss - r->r_rss0), r->r_socks - r->r_socks0));
+		printf("\t%s", ratio(a, sizeof(a), (long long)(r->r_rss -
+		    r->r_rss0), r->r_socks - r->r_socks0));
 	if (kflag && !kvalid)
 		printf("\t-\t-");
 	else if (kflag)

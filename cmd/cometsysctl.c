@@ -73,8 +73,8 @@ advise(const struct tune *tab, int n)
 		if (req.tr_local)
 			snprintf(flood, sizeof(flood), ", cometflood -j %lld",
 			    procs);
-		warnx("rlimit.nofile.hard %lld cannot be raised here: hold %lld "
-		    "connections in %lld processes: cometd -w %lld%s",
+		warnx("rlimit.nofile.hard %lld cannot be raised here: "
+		    "hold %lld connections in %lld processes: cometd -w %lld%s",
 		    hard->t_cur.sv_v[0], req.tr_conns, procs, procs, flood);
 	}
 	ports = find(tab, n, "net.ipv4.ip_local_port_range");
@@ -183,7 +183,8 @@ main(int argc, char *argv[])
 			req.tr_local = 1;
 			break;
 		case 'n':
-			req.tr_conns = num_parse(optarg, 1, 1000000000, &errstr);
+			req.tr_conns = num_parse(optarg, 1, 1000000000,
+			    &errstr);
 			if (errstr)
 				errx(2, "conns %s: %s", optarg, errstr);
 			break;

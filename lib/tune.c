@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "sysctl.h"
@@ -84,6 +85,13 @@ tune_raisable(const struct rlimit *rl, long long want)
 	return 1;
 }
 
+/* RLIM_INFINITY is larger than anything wanted. */
+static long long
+rlim_ll(rlim_t r)
+{
+	return r == RLIM_INFINITY ? LLONG_MAX : (long long)r;
+}
+
 /* The two RLIMIT_NOFILE entries: soft, then hard. */
 static int
 tune_rlimit(long long per_proc, struct tune *t)
@@ -94,8 +102,8 @@ tune_rlimit(long long per_proc, struct tune *t)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return -1;
-	v[0] = rl.rlim_cur == RLIM_INFINITY ? (long long)1 << 62 : (long long)rl.rlim_cur;
-	v[1] = rl.rlim_max == RLIM_INFINITY ? (long long)1 << 62 : (long long)rl.rlim_max;
+	v[0] = rlim_ll(rl.rlim_cur);
+	v[1] = rlim_ll(rl.rlim_max);
 	raisable = tune_raisable(&rl, per_proc);
 	for (i = 0; i < 2; i++) {
 		memset(&t[i], 0, sizeof(t[i]));
