@@ -33,8 +33,7 @@ batch_idok(const char *id, size_t len, size_t max)
 	if (len == 0 || len > max)
 		return 0;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)id[i] <= ' ' || (unsigned char)id[i] > '~' ||
-		    id[i] == '/')
+		if ((unsigned char)id[i] <= ' ' || (unsigned char)id[i] > '~')
 			return 0;
 	return 1;
 }

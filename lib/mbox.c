@@ -268,6 +268,32 @@ mbox_flush_all(struct mbox *mb)
 	return blocked;
 }
 
+void
+mbox_close(struct mbox *mb)
+{
+	struct mbox_out *o;
+	size_t i;
+	int k;
+
+	for (k = 0; k < mb->mb_n; k++) {
+		if (mb->mb_rx[k] != -1)
+			close(mb->mb_rx[k]);
+		close(mb->mb_tx[k]);
+		if (mb->mb_out == NULL)
+			continue;
+		o = &mb->mb_out[k];
+		for (i = o->mo_fdoff; i < o->mo_nfd; i++)
+			close(o->mo_fd[i]);
+		free(o->mo_buf);
+		free(o->mo_fd);
+	}
+	free(mb->mb_rx);
+	free(mb->mb_tx);
+	free(mb->mb_out);
+	free(mb->mb_rbuf);
+	memset(mb, 0, sizeof(*mb));
+}
+
 int
 mbox_pending(const struct mbox *mb, int dest)
 {

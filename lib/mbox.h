@@ -99,6 +99,12 @@ int	mbox_flush(struct mbox *, int);
 /* mbox_flush every destination; returns how many are still blocked. */
 int	mbox_flush_all(struct mbox *);
 
+/*
+ * Close this process's mailbox descriptors and free its buffers; records
+ * not yet sent are dropped (their descriptors closed).
+ */
+void	mbox_close(struct mbox *);
+
 /* Nonzero if records wait for dest. */
 int	mbox_pending(const struct mbox *, int);
 

@@ -106,6 +106,12 @@ outq_push(struct outq **qp, struct blob *b, uint32_t n, uint32_t off,
 }
 
 int
+outq_queue(struct outq **qp, struct blob *b, uint32_t n, uint32_t max)
+{
+	return outq_push(qp, b, n, 0, max);
+}
+
+int
 outq_send(struct outq **qp, int fd, const struct outq_frame *f,
     struct blob *b, uint32_t n, uint32_t max)
 {

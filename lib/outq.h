@@ -58,6 +58,13 @@ int	outq_send(struct outq **, int, const struct outq_frame *,
 	    struct blob *, uint32_t, uint32_t);
 
 /*
+ * Queue chunk (b, n) without trying to write: for a connection whose
+ * output already waits elsewhere.  Returns OUTQ_QUEUED, OUTQ_FULL or
+ * OUTQ_ERROR (no memory).
+ */
+int	outq_queue(struct outq **, struct blob *, uint32_t, uint32_t);
+
+/*
  * Write as much of *qp to fd as the kernel takes; when it drains, *qp is
  * freed and set to NULL.  Returns OUTQ_DONE, OUTQ_QUEUED or OUTQ_ERROR.
  */

@@ -144,7 +144,7 @@ main(void)
 	expect("a\thi\r\nb\tyo\r\n", 2, 0, "a=hi;b=yo;");
 	expect("\n\na\tx\n\r\n", 1, 0, "a=x;");
 	expect("a\tx\ty\n", 1, 0, "a=x\ty;");
-	expect("nota\n\tmsg\na b\tm\na/b\tm\na\t\nok\tm\n", 1, 5, "ok=m;");
+	expect("nota\n\tmsg\na b\tm\na/b\tm\na\t\nok\tm\n", 2, 4, "a/b=m;ok=m;");
 	/* message of MAXMSG is fine, MAXMSG + 1 is not */
 	expect("a\t0123456789abcdef\nb\t0123456789abcdefg\nc\tz\n", 2, 1,
 	    "a=0123456789abcdef;c=z;");
