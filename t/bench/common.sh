@@ -65,7 +65,8 @@ tree_pids() {
 }
 
 # stop_tree ROOT [SECS]: SIGTERM the root, wait up to SECS (10) for the
-# whole tree to go, then SIGKILL whatever is left, by PID.
+# whole tree to go, then SIGKILL whatever is left, by PID.  STOP_RC is the
+# root's exit status.
 stop_tree() {
 	local root=$1 secs=${2:-10} pids p i
 	pids=$(tree_pids "$root")
@@ -81,6 +82,7 @@ stop_tree() {
 		    say "killed $p (did not stop on SIGTERM)"
 	done
 	wait "$root" 2>/dev/null
+	STOP_RC=$?
 	return 0
 }
 
@@ -92,17 +94,14 @@ stop_all() {
 	BENCH_PIDS=()
 }
 
-# cpu_ticks ROOT: utime+stime (clock ticks) summed over ROOT's tree.  Fields
-# are counted from the end of the comm field, which may contain spaces.
+# cpu_ticks ROOT: utime+stime (clock ticks) summed over ROOT's tree, read
+# in one pass so it can be taken right when a report line appears.  Fields
+# are counted after the comm field, which may contain spaces.
 cpu_ticks() {
-	local p sum=0 stat rest
-	for p in $(tree_pids "$1"); do
-		stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-		rest=${stat##*) }
-		set -- $rest
-		sum=$((sum + ${12} + ${13}))
-	done
-	echo "$sum"
+	local files=() p
+	for p in $(tree_pids "$1"); do files+=("/proc/$p/stat"); done
+	cat "${files[@]}" 2>/dev/null |
+	    awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }'
 }
 
 # mem_avail_kib: MemAvailable from /proc/meminfo.
@@ -127,10 +126,16 @@ tw_count() {
 	    /proc/net/sockstat
 }
 
+# tw_port PORT: sockets in TIME_WAIT to or from PORT, ours only.
+tw_port() {
+	ss -Htan state time-wait "( sport = :$1 or dport = :$1 )" | wc -l
+}
+
 now() { date +%s.%N; }
 
-# fsub A B: A - B for decimals.
+# fsub A B: A - B for decimals; fadd A B [C]: A + B + C.
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+fadd() { awk -v a="$1" -v b="$2" -v c="${3:-0}" 'BEGIN { printf "%.3f", a + b + c }'; }
 
 # tsv_last FILE: the last complete report line of cometflood -o tsv
 # ("time active closed chunks bytes conn_s chunks_s"), or nothing.
@@ -150,6 +155,38 @@ tsv_field() {
 # ratio A B: A / B rounded, or "-" when B is 0.
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.0f\n", a / b }'
+}
+
+# tsv_wait FILE MINTIME SECS: wait up to SECS for a report line whose time
+# is at least MINTIME (cometflood's clock) and print it; fails on timeout.
+tsv_wait() {
+	local end=$((SECONDS + $3)) line
+	while [ "$SECONDS" -le "$end" ]; do
+		line=$(awk -F '\t' -v m="$2" '
+		    NF == 7 && $1 ~ /^[0-9.]+$/ { l = $0; t = $1 }
+		    END { if (l != "" && t + 0 >= m + 0) print l }' "$1")
+		[ -n "$line" ] && { echo "$line"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# tsv_next FILE: wait for the next report line and print it, so that what
+# is read from /proc right after lines up with cometflood's counts.
+tsv_next() {
+	local t
+	t=$(tsv_field "$(tsv_last "$1")" time)
+	tsv_wait "$1" "$(awk -v t="${t:-0}" 'BEGIN { print t + 0.5 }')" 5
+}
+
+# tsv_rate L0 L1 NAME: per-second growth of field NAME between two report
+# lines.  Chunks come in bursts at small N (every connection of a fast ramp
+# is on the same 10 s phase), so the windows used are whole rounds long:
+# then each holds the same number of bursts whatever its phase.
+tsv_rate() {
+	awk -v a="$(tsv_field "$2" "$3")" -v b="$(tsv_field "$1" "$3")" \
+	    -v ta="$(tsv_field "$2" time)" -v tb="$(tsv_field "$1" time)" \
+	    'BEGIN { if (ta > tb) printf "%.0f\n", (a - b) / (ta - tb); else print "-" }'
 }
 
 # tsv_summary FILE NAME: "p50 p99 max" of a cometflood summary line.
