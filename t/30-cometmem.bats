@@ -159,3 +159,28 @@ total 250" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "usage: cometmem [-bk] [-i interval] [-n count] pid ..." ]
 }
+
+@test "cometmem: cometd's sockets grow by exactly the connections cometflood holds" {
+	local n=300 workers flood
+	start_cometd -w 1
+	workers=$(pgrep -P "$COMETD_PID" | tr '\n' ' ')
+	[ -n "$workers" ]
+	# shellcheck disable=SC2086
+	cometmem -b -i 200ms "$COMETD_PID" $workers >"$BATS_TEST_TMPDIR/out" \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	comet_track $!
+	wait_until 10 grep -q '^0\.0.total' "$BATS_TEST_TMPDIR/out"
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" "$n" |
+	    "$COMET_BIN/cometflood" -d 60 -r 1 >"$BATS_TEST_TMPDIR/flood" 2>&1 3>&- &
+	flood=$!
+	comet_track "$flood"
+	wait_until 30 grep -q "^Stats: {$n," "$BATS_TEST_TMPDIR/flood"
+	# the first sample is the baseline: a later one holds n more sockets,
+	# and the marginal column is the RSS growth divided by those n
+	wait_until 10 awk -F'\t' -v n="$n" '$2 == "total" && $1 == "0.0" { s0 = $4; r0 = $3 }
+	    $2 == "total" && $4 == s0 + n && $6 == sprintf("%.0f", ($3 - r0) / n) { f = 1 }
+	    END { exit !f }' "$BATS_TEST_TMPDIR/out"
+	# and the flood's side holds its n too
+	cometmem "$flood" $(pgrep -P "$flood") >"$BATS_TEST_TMPDIR/client"
+	awk -F'\t' -v n="$n" '$2 == "total" { exit !($4 >= n) }' "$BATS_TEST_TMPDIR/client"
+}
