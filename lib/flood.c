@@ -1,0 +1,522 @@
+/*
+ * flood.c: one flood worker.  It takes URLs (as flood_rec records) from
+ * a pipe, opens one streaming GET for each and holds them all, counting
+ * heads, chunks and bytes into a flood_stats area shared with the parent.
+ *
+ * Memory is the point: a connection is one 20-byte struct fconn in a
+ * table indexed by fd, allocated once.  Every connection reads into one
+ * shared buffer and keeps only its chunk_dec state.  The request bytes
+ * live in a small pool of in-flight slots, held from connect() until the
+ * 200 head arrives, so a held connection costs nothing more.
+ *
+ * CPU is the other point: at a million connections the flood receives
+ * 100,000 chunks a second on the same two cores as the server.  A pass
+ * is one epoll_wait, one clock read, and one read() per ready fd; no
+ * epoll_ctl is made for a connection once it is streaming.
+ */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chunk.h"
+#include "flood.h"
+
+#define NEVENTS		4096		/* events per epoll_wait */
+#define RBUFSZ		65536		/* the shared receive buffer */
+#define INBUFSZ		16384		/* records not yet started */
+#define SCAN_US		100000		/* timeout scan period */
+
+enum { C_FREE, C_CONNECTING, C_HEAD, C_ACTIVE };
+
+struct fconn {
+	struct chunk_dec c_dec;		/* response framing state */
+	uint32_t	c_last;		/* ms since start + 1 of the last
+					   chunk; 0: none yet */
+	uint16_t	c_slot;		/* in-flight slot until active */
+	uint8_t		c_phase;	/* C_* */
+};
+
+struct fslot {
+	uint64_t	s_start;	/* µs at connect() */
+	int		s_fd;		/* -1: slot free */
+	uint16_t	s_len;		/* request bytes */
+	char		s_req[FLOOD_REQMAX];
+};
+
+struct flood {
+	const struct flood_conf *f_conf;
+	struct flood_stats *f_st;
+	flood_closed_fn	*f_closed;
+	struct fconn	*f_conn;	/* indexed by fd */
+	unsigned	 f_nconn;	/* table entries */
+	struct fslot	*f_slot;
+	uint16_t	*f_free;	/* stack of free slot numbers */
+	unsigned	 f_nfree;
+	int		 f_ep, f_in, f_sig;
+	int		 f_in_on;	/* the pipe is in the epoll set */
+	int		 f_in_eof;
+	char		*f_inbuf;
+	size_t		 f_inlen;
+	char		*f_rbuf;
+	struct epoll_event *f_ev;
+	uint64_t	 f_t0, f_now;	/* µs, monotonic */
+	uint64_t	 f_nbind;	/* source addresses handed out */
+	uint64_t	 f_next_scan;	/* µs of the next timeout scan */
+	char		 f_why[48];	/* reason text built for a close */
+};
+
+/* Returns the size of one connection's table entry (for -v and tests). */
+size_t
+flood_conn_size(void)
+{
+	return sizeof(struct fconn);
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The Closed reason for a socket error. */
+static const char *
+reason_errno(struct flood *f, int e)
+{
+	switch (e) {
+	case ECONNREFUSED:
+		return "refused";
+	case ECONNRESET:
+	case EPIPE:
+		return "reset";
+	case ETIMEDOUT:
+		return "timeout";
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+		return "unreachable";
+	case EADDRNOTAVAIL:
+	case EADDRINUSE:
+		return "no ports";
+	case EMFILE:
+	case ENFILE:
+		return "no fds";
+	}
+	snprintf(f->f_why, sizeof(f->f_why), "error %s",
+	    strerrorname_np(e) ? strerrorname_np(e) : "unknown");
+	return f->f_why;
+}
+
+static void
+slot_free(struct flood *f, unsigned i)
+{
+	f->f_slot[i].s_fd = -1;
+	f->f_free[f->f_nfree++] = i;
+}
+
+/* Count a connection that ended early, or never started. */
+static void
+note_closed(struct flood *f, const char *why)
+{
+	f->f_st->st_closed++;
+	f->f_closed(why);
+}
+
+static void
+conn_close(struct flood *f, int fd, const char *why)
+{
+	struct fconn *c = &f->f_conn[fd];
+
+	if (c->c_phase == C_ACTIVE)
+		f->f_st->st_active--;
+	else
+		slot_free(f, c->c_slot);
+	c->c_phase = C_FREE;
+	note_closed(f, why);
+	/* SO_LINGER {1, 0}: the close sends RST and leaves no TIME_WAIT */
+	close(fd);
+}
+
+/* Open a socket to rec's address; returns the fd or -1 with errno. */
+static int
+conn_socket(struct flood *f, const struct flood_rec *rec)
+{
+	struct linger lg = { 1, 0 };
+	struct sockaddr_in sin;
+	int fd, one = 1, saved;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	if ((unsigned)fd >= f->f_nconn) {
+		close(fd);
+		errno = EMFILE;
+		return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1)
+		goto fail;
+	if (f->f_conf->fo_bind.ar_count) {
+		/* the port is picked at connect(), per destination */
+		sin.sin_addr = addr_range_nth(&f->f_conf->fo_bind,
+		    f->f_nbind++ + f->f_conf->fo_index);
+		if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+		    sizeof(one)) == -1 ||
+		    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			goto fail;
+	}
+	sin.sin_addr.s_addr = rec->fr_addr;
+	sin.sin_port = rec->fr_port;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
+	    errno != EINPROGRESS)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Start one connection for rec; failures are counted as Closed. */
+static void
+conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
+{
+	struct epoll_event ev;
+	struct fconn *c;
+	struct fslot *s;
+	unsigned i;
+	int fd;
+
+	if ((fd = conn_socket(f, rec)) == -1) {
+		note_closed(f, reason_errno(f, errno));
+		return;
+	}
+	ev.events = EPOLLOUT;
+	ev.data.fd = fd;
+	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		note_closed(f, reason_errno(f, errno));
+		close(fd);
+		return;
+	}
+	i = f->f_free[--f->f_nfree];
+	s = &f->f_slot[i];
+	s->s_fd = fd;
+	s->s_start = f->f_now;
+	s->s_len = rec->fr_len;
+	memcpy(s->s_req, req, rec->fr_len);
+	c = &f->f_conn[fd];
+	chunk_init(&c->c_dec);
+	c->c_last = 0;
+	c->c_slot = i;
+	c->c_phase = C_CONNECTING;
+}
+
+/* connect() finished: send the request and wait for the head. */
+static void
+conn_ready(struct flood *f, int fd)
+{
+	struct fconn *c = &f->f_conn[fd];
+	struct fslot *s = &f->f_slot[c->c_slot];
+	struct epoll_event ev;
+	socklen_t len = sizeof(int);
+	ssize_t n;
+	int e = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+		e = errno;
+	if (e != 0) {
+		conn_close(f, fd, reason_errno(f, e));
+		return;
+	}
+	if ((n = write(fd, s->s_req, s->s_len)) != s->s_len) {
+		conn_close(f, fd, n == -1 ? reason_errno(f, errno) :
+		    "short write");
+		return;
+	}
+	ev.events = EPOLLIN;
+	ev.data.fd = fd;
+	if (epoll_ctl(f->f_ep, EPOLL_CTL_MOD, fd, &ev) == -1) {
+		conn_close(f, fd, reason_errno(f, errno));
+		return;
+	}
+	c->c_phase = C_HEAD;
+}
+
+/* The head arrived; returns 0 if the stream goes on, -1 if closed. */
+static int
+conn_head(struct flood *f, int fd)
+{
+	struct fconn *c = &f->f_conn[fd];
+	int status = chunk_status(&c->c_dec);
+
+	if (status != 200) {
+		snprintf(f->f_why, sizeof(f->f_why), "status %d", status);
+		conn_close(f, fd, f->f_why);
+		return -1;
+	}
+	if (!chunk_is_chunked(&c->c_dec)) {
+		conn_close(f, fd, "not chunked");
+		return -1;
+	}
+	hist_add(&f->f_st->st_connect_us,
+	    f->f_now - f->f_slot[c->c_slot].s_start);
+	slot_free(f, c->c_slot);
+	c->c_phase = C_ACTIVE;
+	f->f_st->st_active++;
+	f->f_st->st_connects++;
+	return 0;
+}
+
+/* k chunks completed in one read: one gap, then k - 1 zero gaps. */
+static void
+conn_chunks(struct flood *f, struct fconn *c, uint32_t k)
+{
+	uint32_t now = (uint32_t)((f->f_now - f->f_t0) / 1000) + 1;
+
+	f->f_st->st_chunks += k;
+	if (c->c_last != 0)
+		hist_add(&f->f_st->st_inter_ms, now - c->c_last);
+	while (--k > 0)
+		hist_add(&f->f_st->st_inter_ms, 0);
+	c->c_last = now;
+}
+
+/* Data on a connection: one read into the shared buffer, decoded. */
+static void
+conn_read(struct flood *f, int fd)
+{
+	struct fconn *c = &f->f_conn[fd];
+	enum chunk_ev ev;
+	const char *p = f->f_rbuf;
+	uint32_t k;
+	size_t used;
+	ssize_t n;
+
+	if ((n = read(fd, f->f_rbuf, RBUFSZ)) <= 0) {
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		conn_close(f, fd, n == 0 ? "eof" : reason_errno(f, errno));
+		return;
+	}
+	f->f_st->st_bytes += n;
+	for (;;) {
+		k = 0;
+		ev = chunk_feed(&c->c_dec, p, n, &used, &k);
+		if (k)
+			conn_chunks(f, c, k);
+		p += used;
+		n -= used;
+		if (ev == CHUNK_MORE)
+			return;
+		if (ev == CHUNK_HEAD) {
+			if (conn_head(f, fd) == -1)
+				return;
+			continue;
+		}
+		conn_close(f, fd, ev == CHUNK_END ? "end" : "bad framing");
+		return;
+	}
+}
+
+/* Start connections for the records read so far, while slots last. */
+static void
+take_input(struct flood *f)
+{
+	struct flood_rec rec;
+	size_t off = 0;
+	int clock = 0;
+
+	while (f->f_nfree > 0 && f->f_inlen - off >= sizeof(rec)) {
+		memcpy(&rec, f->f_inbuf + off, sizeof(rec));
+		if (f->f_inlen - off < sizeof(rec) + rec.fr_len)
+			break;
+		if (!clock++)
+			f->f_now = now_us();
+		conn_start(f, &rec, f->f_inbuf + off + sizeof(rec));
+		off += sizeof(rec) + rec.fr_len;
+	}
+	if (off > 0) {
+		memmove(f->f_inbuf, f->f_inbuf + off, f->f_inlen - off);
+		f->f_inlen -= off;
+	}
+}
+
+static void
+read_input(struct flood *f)
+{
+	ssize_t n;
+
+	if (f->f_inlen == INBUFSZ)
+		return;		/* a read of 0 bytes would look like EOF */
+	n = read(f->f_in, f->f_inbuf + f->f_inlen, INBUFSZ - f->f_inlen);
+	if (n > 0)
+		f->f_inlen += n;
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		f->f_in_eof = 1;
+		epoll_ctl(f->f_ep, EPOLL_CTL_DEL, f->f_in, NULL);
+		f->f_in_on = 0;
+	}
+}
+
+/*
+ * Listen to the pipe only while a slot is free, so that a slow server
+ * backs the parent up instead of filling our memory with URLs.
+ */
+static void
+input_interest(struct flood *f)
+{
+	struct epoll_event ev;
+	int want = f->f_nfree > 0 && f->f_inlen < INBUFSZ;
+
+	if (want == f->f_in_on || f->f_in_eof)
+		return;
+	ev.events = want ? EPOLLIN : 0;
+	ev.data.fd = f->f_in;
+	if (epoll_ctl(f->f_ep, EPOLL_CTL_MOD, f->f_in, &ev) == 0)
+		f->f_in_on = want;
+}
+
+/* Close connections that waited too long for their head. */
+static void
+expire(struct flood *f)
+{
+	uint64_t limit = (uint64_t)f->f_conf->fo_timeout_ms * 1000;
+	unsigned i;
+
+	if (limit == 0 || f->f_now < f->f_next_scan)
+		return;
+	f->f_next_scan = f->f_now + SCAN_US;
+	for (i = 0; i < f->f_conf->fo_inflight; i++)
+		if (f->f_slot[i].s_fd != -1 &&
+		    f->f_now - f->f_slot[i].s_start > limit)
+			conn_close(f, f->f_slot[i].s_fd, "timeout");
+}
+
+/* Allocate the tables and the epoll set; returns 0 or -1 with errno. */
+static int
+flood_init(struct flood *f, const struct flood_conf *conf, int in,
+    struct flood_stats *st, flood_closed_fn *closed)
+{
+	struct epoll_event ev;
+	sigset_t mask;
+	unsigned i;
+
+	memset(f, 0, sizeof(*f));
+	f->f_conf = conf;
+	f->f_st = st;
+	f->f_closed = closed;
+	f->f_in = in;
+	f->f_nconn = conf->fo_maxconn;
+	/* calloc of big tables maps zero pages: untouched entries cost 0 */
+	f->f_conn = calloc(f->f_nconn, sizeof(*f->f_conn));
+	f->f_slot = calloc(conf->fo_inflight, sizeof(*f->f_slot));
+	f->f_free = calloc(conf->fo_inflight, sizeof(*f->f_free));
+	f->f_inbuf = malloc(INBUFSZ);
+	f->f_rbuf = malloc(RBUFSZ);
+	f->f_ev = calloc(NEVENTS, sizeof(*f->f_ev));
+	if (!f->f_conn || !f->f_slot || !f->f_free || !f->f_inbuf ||
+	    !f->f_rbuf || !f->f_ev)
+		return -1;
+	for (i = conf->fo_inflight; i-- > 0; )
+		slot_free(f, i);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if ((f->f_ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (f->f_sig = signalfd(-1, &mask, SFD_CLOEXEC)) == -1)
+		return -1;
+	ev.events = EPOLLIN;
+	ev.data.fd = f->f_sig;
+	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, f->f_sig, &ev) == -1)
+		return -1;
+	ev.data.fd = in;
+	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, in, &ev) == -1)
+		return -1;
+	f->f_in_on = 1;
+	f->f_t0 = f->f_now = now_us();
+	return 0;
+}
+
+/* Dispatch one event; returns 1 when a stop signal came. */
+static int
+flood_event(struct flood *f, const struct epoll_event *ev)
+{
+	int fd = ev->data.fd;
+
+	if (fd == f->f_sig)
+		return 1;
+	if (fd == f->f_in)
+		read_input(f);
+	else if (f->f_conn[fd].c_phase == C_CONNECTING)
+		conn_ready(f, fd);
+	else if (f->f_conn[fd].c_phase != C_FREE)
+		conn_read(f, fd);
+	return 0;
+}
+
+/*
+ * Run a worker: read flood_rec records from fd in until it ends, hold
+ * every connection, and return 0 when SIGINT or SIGTERM arrives (the
+ * caller must have blocked both).  Open connections are left to the
+ * process exit, which resets them.  Returns -1 with errno if the worker
+ * could not be set up.
+ */
+int
+flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
+    flood_closed_fn *closed)
+{
+	struct flood f;
+	int i, n, timeout;
+
+	if (flood_init(&f, conf, in, st, closed) == -1)
+		return -1;
+	st->st_ready = 1;
+	for (;;) {
+		timeout = conf->fo_timeout_ms &&
+		    f.f_nfree < conf->fo_inflight ? SCAN_US / 1000 : -1;
+		n = epoll_wait(f.f_ep, f.f_ev, NEVENTS, timeout);
+		if (n == -1 && errno != EINTR)
+			return -1;
+		f.f_now = now_us();
+		for (i = 0; i < n; i++)
+			if (flood_event(&f, &f.f_ev[i]))
+				return 0;
+		take_input(&f);
+		expire(&f);
+		input_interest(&f);
+		st->st_idle = f.f_in_eof && f.f_inlen == 0 &&
+		    f.f_nfree == conf->fo_inflight;
+	}
+}
+
+/*
+ * Pack one record for a worker into buf: the destination and the
+ * request bytes.  Returns the record's size, or 0 if it does not fit in
+ * size bytes or the request is longer than FLOOD_REQMAX.
+ */
+size_t
+flood_rec_pack(char *buf, size_t size, const struct sockaddr_in *to,
+    const char *req, size_t len)
+{
+	struct flood_rec rec;
+
+	if (len > FLOOD_REQMAX || size < sizeof(rec) + len)
+		return 0;
+	rec.fr_len = len;
+	rec.fr_port = to->sin_port;
+	rec.fr_addr = to->sin_addr.s_addr;
+	memcpy(buf, &rec, sizeof(rec));
+	memcpy(buf + sizeof(rec), req, len);
+	return sizeof(rec) + len;
+}

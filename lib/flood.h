@@ -1,0 +1,57 @@
+/* flood.h: the flood client's worker engine and what it shares. */
+#ifndef COMET_FLOOD_H
+#define COMET_FLOOD_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "hist.h"
+
+#define FLOOD_REQMAX	480	/* longest GET request a URL may make */
+
+/*
+ * One URL handed from the parent to a worker over a pipe: a fixed head
+ * and then fr_len bytes of request.
+ */
+struct flood_rec {
+	uint16_t	fr_len;		/* request bytes that follow */
+	uint16_t	fr_port;	/* network order */
+	uint32_t	fr_addr;	/* IPv4, network order */
+};
+
+/*
+ * Counters of one worker, in memory shared with the parent.  Each field
+ * has one writer (its worker); the parent only reads.
+ */
+struct flood_stats {
+	uint64_t	st_active;	/* open, with a 200 head */
+	uint64_t	st_closed;	/* ended before the end of the run */
+	uint64_t	st_chunks;	/* chunk-data units received */
+	uint64_t	st_bytes;	/* bytes read, heads and framing too */
+	uint64_t	st_connects;	/* connections that became active */
+	uint32_t	st_idle;	/* input done and nothing in flight */
+	uint32_t	st_ready;	/* the worker is running */
+	struct hist	st_connect_us;	/* connect() to 200 head, µs */
+	struct hist	st_inter_ms;	/* between chunks of a connection */
+};
+
+struct flood_conf {
+	struct addr_range fo_bind;	/* source addresses; count 0: none */
+	unsigned	fo_inflight;	/* connects in flight, max */
+	unsigned	fo_timeout_ms;	/* connect to head, 0: none */
+	unsigned	fo_index;	/* worker number, spreads -b */
+	unsigned	fo_maxconn;	/* connections this worker may hold */
+};
+
+/* Called with a short reason for each connection that ends early. */
+typedef void	flood_closed_fn(const char *);
+
+int	flood_run(const struct flood_conf *, int, struct flood_stats *,
+	    flood_closed_fn *);
+size_t	flood_conn_size(void);
+size_t	flood_rec_pack(char *, size_t, const struct sockaddr_in *,
+	    const char *, size_t);
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * pool.c: one process may hold only RLIMIT_NOFILE sockets (20,000
+ * here), so a big flood runs many worker processes.  The parent reads
+ * the URLs and queues records to the workers' pipes; each worker counts
+ * into its own flood_stats in a MAP_SHARED area that the parent sums.
+ *
+ * Workers are started as they are needed: a worker is filled to p_cap
+ * URLs before the next one starts, so 25,000 URLs make two workers and a
+ * million make ~51.  Pipes are grown to 1 MiB so the parent can queue
+ * most of a worker's URLs and move on, and the workers ramp in parallel.
+ * With p_fixed (cometflood -j) all workers start at once and take URLs
+ * round-robin.
+ */
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pool.h"
+
+#define PIPE_SZ		(1 << 20)
+
+/*
+ * Map the tables for at most max workers.  With fixed, start all of them
+ * now.  Returns 0, or -1 with errno.
+ */
+int
+pool_init(struct pool *p, int max, int fixed, unsigned cap,
+    pool_child_fn *child, void *arg)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->p_max = max;
+	p->p_fixed = fixed;
+	p->p_cap = cap;
+	p->p_child = child;
+	p->p_arg = arg;
+	p->p_st = mmap(NULL, max * sizeof(*p->p_st), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p->p_st == MAP_FAILED)
+		return -1;
+	/* queues stay in the parent: a forked worker must not carry them */
+	p->p_w = mmap(NULL, max * sizeof(*p->p_w), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p->p_w == MAP_FAILED)
+		return -1;
+	(void)madvise(p->p_w, max * sizeof(*p->p_w), MADV_DONTFORK);
+	for (i = 0; fixed && i < max; i++)
+		if (pool_pick(p) == -1)
+			return -1;
+	return 0;
+}
+
+/* Fork worker p_n; returns its index or -1 with errno. */
+static int
+pool_spawn(struct pool *p)
+{
+	struct worker *w = &p->p_w[p->p_n];
+	int fds[2], i;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	(void)fcntl(fds[1], F_SETPIPE_SZ, PIPE_SZ);
+	fflush(NULL);		/* or the child writes our buffered output */
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		for (i = 0; i < p->p_n; i++)
+			if (p->p_w[i].w_fd != -1)
+				close(p->p_w[i].w_fd);
+		close(fds[1]);
+		_exit(p->p_child(p->p_n, fds[0], &p->p_st[p->p_n], p->p_arg));
+	}
+	close(fds[0]);
+	(void)fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	w->w_pid = pid;
+	w->w_fd = fds[1];
+	return p->p_n++;
+}
+
+/*
+ * Returns the worker the next URL goes to, starting one if needed, or
+ * -1: every worker is full (errno ENOSPC) or none could start.
+ */
+int
+pool_pick(struct pool *p)
+{
+	unsigned i, k;
+
+	if (!p->p_fixed || p->p_n < p->p_max) {
+		if (p->p_n > 0 && !p->p_fixed &&
+		    p->p_w[p->p_n - 1].w_assigned < p->p_cap)
+			return p->p_n - 1;
+		if (p->p_n == p->p_max) {
+			errno = ENOSPC;
+			return -1;
+		}
+		return pool_spawn(p);
+	}
+	for (k = 0; k < (unsigned)p->p_n; k++) {
+		i = p->p_rr++ % p->p_n;
+		if (p->p_w[i].w_assigned < p->p_cap && !p->p_w[i].w_dead)
+			return i;
+	}
+	errno = ENOSPC;
+	return -1;
+}
+
+/*
+ * Queue one record of len bytes for worker i.  Returns 0, or -1 if its
+ * queue is full (flush, wait for its pipe, retry).
+ */
+int
+pool_put(struct pool *p, int i, const char *rec, size_t len)
+{
+	struct worker *w = &p->p_w[i];
+
+	if (w->w_dead) {
+		w->w_assigned++;	/* dropped: it can never connect */
+		return 0;
+	}
+	if (POOL_OUTSZ - w->w_len < len)
+		return -1;
+	memcpy(w->w_out + w->w_len, rec, len);
+	w->w_len += len;
+	w->w_assigned++;
+	return 0;
+}
+
+/*
+ * Write what the pipe of worker i takes.  Returns the bytes still queued,
+ * 0 when empty.  A broken pipe marks the worker dead and drops its queue.
+ */
+int
+pool_flush(struct pool *p, int i)
+{
+	struct worker *w = &p->p_w[i];
+	ssize_t n;
+
+	if (w->w_len == 0 || w->w_fd == -1)
+		return 0;
+	n = write(w->w_fd, w->w_out, w->w_len);
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		w->w_dead = 1;
+		w->w_len = 0;
+		return 0;
+	}
+	if (n > 0) {
+		memmove(w->w_out, w->w_out + n, w->w_len - n);
+		w->w_len -= n;
+	}
+	return w->w_len;
+}
+
+/* Returns 1 if any worker still has records queued. */
+int
+pool_pending(const struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->p_n; i++)
+		if (p->p_w[i].w_len > 0)
+			return 1;
+	return 0;
+}
+
+/* The input ended: close every pipe, so workers see end of file. */
+void
+pool_close(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->p_n; i++)
+		if (p->p_w[i].w_fd != -1) {
+			close(p->p_w[i].w_fd);
+			p->p_w[i].w_fd = -1;
+		}
+}
+
+/* Returns 1 when every live worker has tried all its URLs. */
+int
+pool_idle(const struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->p_n; i++)
+		if (!p->p_w[i].w_dead &&
+		    !__atomic_load_n(&p->p_st[i].st_idle, __ATOMIC_RELAXED))
+			return 0;
+	return 1;
+}
+
+/* Collect exited workers; returns how many exited since the last call. */
+int
+pool_reap(struct pool *p)
+{
+	pid_t pid;
+	int i, n = 0, status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (i = 0; i < p->p_n; i++)
+			if (p->p_w[i].w_pid == pid) {
+				p->p_w[i].w_dead = 1;
+				p->p_w[i].w_pid = 0;
+				n++;
+			}
+	return n;
+}
+
+/* Stop every worker (SIGTERM) and wait until all have exited. */
+void
+pool_stop(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->p_n; i++)
+		if (p->p_w[i].w_pid > 0)
+			kill(p->p_w[i].w_pid, SIGTERM);
+	for (i = 0; i < p->p_n; i++)
+		if (p->p_w[i].w_pid > 0) {
+			while (waitpid(p->p_w[i].w_pid, NULL, 0) == -1 &&
+			    errno == EINTR)
+				;
+			p->p_w[i].w_pid = 0;
+		}
+}
+
+#define LOAD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/*
+ * Sum the workers' counters into *sum; with hists, merge their
+ * histograms too (only safe once they have stopped).  A worker that
+ * died counts its connections as closed.
+ */
+void
+pool_sum(const struct pool *p, struct flood_stats *sum, int hists)
+{
+	const struct flood_stats *s;
+	int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < p->p_n; i++) {
+		s = &p->p_st[i];
+		if (p->p_w[i].w_dead)
+			sum->st_closed += LOAD(s->st_active);
+		else
+			sum->st_active += LOAD(s->st_active);
+		sum->st_closed += LOAD(s->st_closed);
+		sum->st_chunks += LOAD(s->st_chunks);
+		sum->st_bytes += LOAD(s->st_bytes);
+		sum->st_connects += LOAD(s->st_connects);
+		if (hists) {
+			hist_merge(&sum->st_connect_us, &s->st_connect_us);
+			hist_merge(&sum->st_inter_ms, &s->st_inter_ms);
+		}
+	}
+}
