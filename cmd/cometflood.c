@@ -4,6 +4,7 @@
  * the mochiweb article did, but for a million connections: the work is
  * done by worker processes (lib/pool.c, lib/flood.c) and summed here.
  */
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 
@@ -17,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 
 #include "feed.h"
 #include "flood.h"
@@ -86,14 +86,11 @@ worker_main(int index, int in, struct flood_stats *st, void *arg)
 {
 	struct run *r = arg;
 	struct flood_conf conf = r->r_conf;
-	int i;
 
+	/* a parent killed with SIGKILL takes its workers along */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != r->r_parent)
 		return 1;
-	close(r->r_sig);
-	for (i = 0; i < r->r_feed.fe_n; i++)
-		close(r->r_feed.fe_fds[i]);
 	conf.fo_index = index;
 	if (flood_run(&conf, in, st, closed_line) == -1) {
 		warn("worker %d", index);

@@ -15,6 +15,7 @@
  * epoll_ctl is made for a connection once it is streaming.
  */
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 
@@ -70,6 +71,8 @@ struct flood {
 	uint64_t	 f_t0, f_now;	/* µs, monotonic */
 	uint64_t	 f_nbind;	/* source addresses handed out */
 	uint64_t	 f_next_scan;	/* µs of the next timeout scan */
+	size_t		 f_slotsz;	/* bytes mapped for f_slot */
+	int		 f_trimmed;	/* f_slot released: input is done */
 	char		 f_why[48];	/* reason text built for a close */
 };
 
@@ -394,7 +397,7 @@ expire(struct flood *f)
 	uint64_t limit = (uint64_t)f->f_conf->fo_timeout_ms * 1000;
 	unsigned i;
 
-	if (limit == 0 || f->f_now < f->f_next_scan)
+	if (limit == 0 || f->f_trimmed || f->f_now < f->f_next_scan)
 		return;
 	f->f_next_scan = f->f_now + SCAN_US;
 	for (i = 0; i < f->f_conf->fo_inflight; i++)
@@ -420,12 +423,16 @@ flood_init(struct flood *f, const struct flood_conf *conf, int in,
 	f->f_nconn = conf->fo_maxconn;
 	/* calloc of big tables maps zero pages: untouched entries cost 0 */
 	f->f_conn = calloc(f->f_nconn, sizeof(*f->f_conn));
-	f->f_slot = calloc(conf->fo_inflight, sizeof(*f->f_slot));
+	f->f_slotsz = conf->fo_inflight * sizeof(*f->f_slot);
+	f->f_slot = mmap(NULL, f->f_slotsz, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (f->f_slot == MAP_FAILED)
+		return -1;
 	f->f_free = calloc(conf->fo_inflight, sizeof(*f->f_free));
 	f->f_inbuf = malloc(INBUFSZ);
 	f->f_rbuf = malloc(RBUFSZ);
 	f->f_ev = calloc(NEVENTS, sizeof(*f->f_ev));
-	if (!f->f_conn || !f->f_slot || !f->f_free || !f->f_inbuf ||
+	if (!f->f_conn || !f->f_free || !f->f_inbuf ||
 	    !f->f_rbuf || !f->f_ev)
 		return -1;
 	for (i = conf->fo_inflight; i-- > 0; )
@@ -497,6 +504,11 @@ flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
 		input_interest(&f);
 		st->st_idle = f.f_in_eof && f.f_inlen == 0 &&
 		    f.f_nfree == conf->fo_inflight;
+		if (st->st_idle && !f.f_trimmed) {
+			/* no connect will come again: give the slots back */
+			(void)madvise(f.f_slot, f.f_slotsz, MADV_DONTNEED);
+			f.f_trimmed = 1;
+		}
 	}
 }
 

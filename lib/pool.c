@@ -62,7 +62,7 @@ static int
 pool_spawn(struct pool *p)
 {
 	struct worker *w = &p->p_w[p->p_n];
-	int fds[2], i;
+	int fds[2];
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
@@ -75,10 +75,13 @@ pool_spawn(struct pool *p)
 		return -1;
 	}
 	if (pid == 0) {
-		for (i = 0; i < p->p_n; i++)
-			if (p->p_w[i].w_fd != -1)
-				close(p->p_w[i].w_fd);
-		close(fds[1]);
+		/*
+		 * The other workers' pipes (or they never see EOF), the
+		 * parent's inputs and signalfd: all above stderr but ours.
+		 * p_w is not mapped here (MADV_DONTFORK).
+		 */
+		close_range(3, fds[0] - 1, 0);
+		close_range(fds[0] + 1, ~0U, 0);
 		_exit(p->p_child(p->p_n, fds[0], &p->p_st[p->p_n], p->p_arg));
 	}
 	close(fds[0]);

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# cometflood against a real cometd: Stats, tsv, Closed reasons, scale.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# flood_bg ARGS...: run cometflood in the background on the URLs in
+# $BATS_TEST_TMPDIR/urls, output in flood.out and flood.err.
+flood_bg() {
+	"$COMET_BIN/cometflood" "$@" <"$BATS_TEST_TMPDIR/urls" \
+	    >"$BATS_TEST_TMPDIR/flood.out" 2>"$BATS_TEST_TMPDIR/flood.err" 3>&- &
+	FLOOD_PID=$!
+	comet_track "$FLOOD_PID"
+}
+
+# wait_flood: wait for the background cometflood, set FLOOD_STATUS.
+wait_flood() {
+	FLOOD_STATUS=0
+	wait "$FLOOD_PID" || FLOOD_STATUS=$?
+}
+
+last_stats() {
+	grep '^Stats: ' "$BATS_TEST_TMPDIR/flood.out" | tail -1
+}
+
+@test "chunked decoder: same result whole, byte by byte and split at random" {
+	run "$COMET_BIN/t/chunktest"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cases ok" ]]
+}
+
+@test "cometflood -h prints usage on stdout, bad options give status 2" {
+	run --separate-stderr cometflood -h
+	[ "$status" -eq 0 ]
+	[[ "$output" == "usage: cometflood "* ]]
+	run -2 --separate-stderr cometflood -x
+	[[ "$stderr" == *"usage: cometflood "* ]]
+	run -2 --separate-stderr cometflood -o json
+	[ "$stderr" = "cometflood: output format must be tsv or stats: json" ]
+	run -2 --separate-stderr cometflood -w soon
+	[ "$stderr" = "cometflood: wait invalid: soon" ]
+	run -2 --separate-stderr cometflood -b 127.0.0.1-127.0.0
+	[ "$stderr" = "cometflood: bad source address range: 127.0.0.1-127.0.0" ]
+	run -2 --separate-stderr cometflood -j 0
+	[ "$stderr" = "cometflood: workers too small: 0" ]
+	run -2 --separate-stderr cometflood -r 10ms
+	[ "$stderr" = "cometflood: report period too small: 10ms" ]
+}
+
+@test "cometflood: a missing input file is an error, status 1" {
+	run -1 --separate-stderr cometflood "$BATS_TEST_TMPDIR/none"
+	[[ "$stderr" == "cometflood: $BATS_TEST_TMPDIR/none: No such file"* ]]
+}
+
+@test "2000 URLs against cometd -i 100ms reach Stats: {2000,0,N}, N >= 4000" {
+	start_cometd -i 100ms -w 2
+	run --separate-stderr bash -c "'$COMET_BIN/cometgen' -a 127.0.0.1 -p $PORT 2000 |
+	    timeout 30 '$COMET_BIN/cometflood' -w 0 -d 3 -r 1"
+	[ "$status" -eq 0 ]
+	final=$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)
+	[[ "$final" =~ ^Stats:\ \{2000,0,([0-9]+)\}$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 4000 ]
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | grep -q "^summary	connect_ms	[0-9.]*	[0-9.]*	[0-9.]*$"
+	# chunks every 100 ms: the median gap is about that
+	p50=$(printf '%s\n' "$output" | awk -F'\t' '$2 == "interarrival_ms" { print $3 }')
+	[ "$p50" -ge 50 ] && [ "$p50" -le 1000 ]
+}
+
+@test "cometflood -o tsv: a header, then rows of 7 numeric fields" {
+	start_cometd -i 100ms
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 200 >"$BATS_TEST_TMPDIR/urls"
+	run --separate-stderr cometflood -o tsv -r 500ms -d 2 "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'time\tactive\tclosed\tchunks\tbytes\tconn_s\tchunks_s')" ]
+	rows=$(printf '%s\n' "$output" | awk -F'\t' '
+	    NR > 1 && $1 != "summary" {
+		if (NF != 7) { print "bad row: " $0; exit 1 }
+		for (i = 1; i <= 7; i++) if ($i !~ /^[0-9]+(\.[0-9])?$/) { print "bad field: " $0; exit 1 }
+		n++; last = $0; conns += $6 * 0
+	    }
+	    END { split(last, f, "\t"); print n, f[2], f[3], (f[5] > f[4] * 10) }')
+	set -- $rows
+	[ "$1" -ge 3 ]		# rows
+	[ "$2" -eq 200 ]	# active in the final row
+	[ "$3" -eq 0 ]		# closed
+	[ "$4" -eq 1 ]		# bytes counted, more than 10 a chunk
+	[ "$(printf '%s\n' "$output" | grep -c '^summary	')" -eq 2 ]
+}
+
+@test "a server answering 503 shows as Closed: status 503, exit 1" {
+	start_cometd -i 100ms -w 1 -m 5
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 10 >"$BATS_TEST_TMPDIR/urls"
+	run -1 --separate-stderr cometflood -w 0 -d 1 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: status 503$')" -eq 5 ]
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {5,5,$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1 | sed 's/.*,//; s/}//')}" ]
+}
+
+@test "a server that ends its streams shows as Closed: end, exit 1" {
+	start_cometd -i 100ms -w 1
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 20 >"$BATS_TEST_TMPDIR/urls"
+	flood_bg -w 0 -r 200ms
+	wait_until 10 grep -q '^Stats: {20,0,' "$BATS_TEST_TMPDIR/flood.out"
+	kill -TERM "$COMETD_PID"
+	wait_until 10 grep -q '^Stats: {0,20,' "$BATS_TEST_TMPDIR/flood.out"
+	kill -TERM "$FLOOD_PID"
+	wait_flood
+	[ "$FLOOD_STATUS" -eq 1 ]
+	[ "$(grep -c '^Closed: end$' "$BATS_TEST_TMPDIR/flood.err")" -eq 20 ]
+	grep -q '^summary	interarrival_ms	' "$BATS_TEST_TMPDIR/flood.out"
+}
+
+@test "SIGTERM ends a clean flood with a final line and summary, exit 0" {
+	start_cometd -i 100ms -w 1
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 50 >"$BATS_TEST_TMPDIR/urls"
+	flood_bg -w 0 -r 200ms
+	wait_until 10 grep -q '^Stats: {50,0,' "$BATS_TEST_TMPDIR/flood.out"
+	kill -TERM "$FLOOD_PID"
+	wait_flood
+	[ "$FLOOD_STATUS" -eq 0 ]
+	[[ "$(last_stats)" =~ ^Stats:\ \{50,0,[0-9]+\}$ ]]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/flood.out" | cut -f1,2)" = "$(printf 'summary\tinterarrival_ms')" ]
+	[ ! -s "$BATS_TEST_TMPDIR/flood.err" ]
+	# the RST close leaves the server with nothing open but /stats itself
+	wait_until 10 bash -c '[ "$(curl -s '"$URL"'/stats | awk "\$1 == \"active\" { print \$2 }")" = 1 ]'
+}
+
+@test "refused connections and bad lines are reported, not fatal" {
+	start_cometd -i 100ms -w 1
+	{
+		echo "http://127.0.0.1:$PORT/test/1"
+		echo "ftp://127.0.0.1/x"
+		echo "http://127.0.0.1:1/test/2"
+		echo "http://127.0.0.1:0/test/3"
+		echo "http://no-such-host.invalid:$PORT/test/4"
+		echo "http://127.0.0.1:$PORT/test/5"
+	} >"$BATS_TEST_TMPDIR/urls"
+	run -1 --separate-stderr cometflood -w 0 -d 1 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1 | cut -d, -f1,2)" = "Stats: {2,1" ]
+	[[ "$stderr" == *"cometflood: $BATS_TEST_TMPDIR/urls:2: not an http:// URL: ftp://127.0.0.1/x"* ]]
+	[[ "$stderr" == *"cometflood: $BATS_TEST_TMPDIR/urls:4: bad port: http://127.0.0.1:0/test/3"* ]]
+	[[ "$stderr" == *"$BATS_TEST_TMPDIR/urls:5: no-such-host.invalid: "* ]]
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: refused$')" -eq 1 ]
+}
+
+@test "URLs from several files, in order; hostnames resolve" {
+	start_cometd -i 100ms -w 1
+	echo "http://localhost:$PORT/test/a" >"$BATS_TEST_TMPDIR/one"
+	printf 'http://127.0.0.1:%s/test/b\r\n\nhttp://127.0.0.1:%s/test/c' "$PORT" "$PORT" >"$BATS_TEST_TMPDIR/two"
+	run --separate-stderr cometflood -d 1 -r 1 "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/two"
+	[ "$status" -eq 0 ]
+	[[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" =~ ^Stats:\ \{3,0, ]]
+}
+
+@test "cometflood -b binds source addresses round-robin" {
+	start_cometd -i 1s -w 1
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 30 >"$BATS_TEST_TMPDIR/urls"
+	flood_bg -w 0 -r 200ms -b 127.0.0.21-127.0.0.23
+	wait_until 10 grep -q '^Stats: {30,0,' "$BATS_TEST_TMPDIR/flood.out"
+	for a in 127.0.0.21 127.0.0.22 127.0.0.23; do
+		n=$(ss -Htn state established "( src $a and dport = :$PORT )" | wc -l)
+		[ "$n" -eq 10 ]
+	done
+}
+
+@test "25,000 URLs are spread over flood workers and all become Active" {
+	start_cometd -i 2s -w 2 -l 0.0.0.0
+	"$COMET_BIN/cometgen" -a 127.0.0.1-127.0.0.4 -p "$PORT" 25000 >"$BATS_TEST_TMPDIR/urls"
+	flood_bg -w 0 -r 500ms -b 127.0.0.5-127.0.0.8
+	wait_until 40 grep -q '^Stats: {25000,0,' "$BATS_TEST_TMPDIR/flood.out"
+	# more connections than one process may hold: at least two workers
+	[ "$(ps --ppid "$FLOOD_PID" -o pid= | wc -l)" -ge 2 ]
+	kill -TERM "$FLOOD_PID"
+	wait_flood
+	[ "$FLOOD_STATUS" -eq 0 ]
+	[[ "$(last_stats)" =~ ^Stats:\ \{25000,0,[0-9]+\}$ ]]
+}
