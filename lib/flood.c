@@ -191,13 +191,20 @@ fail:
 	return -1;
 }
 
-/* Start one connection for rec; failures are counted as Closed. */
+/*
+ * Start one connection for rec; failures are counted as Closed.  On
+ * loopback the handshake has usually completed inside connect(), so the
+ * request is written at once and the socket goes straight to waiting for
+ * the head: no EPOLLOUT wakeup, getsockopt or epoll_ctl MOD.  If the
+ * write cannot go yet, the connection waits for EPOLLOUT as usual.
+ */
 static void
 conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 {
 	struct epoll_event ev;
 	struct fconn *c;
 	struct fslot *s;
+	ssize_t n;
 	unsigned i;
 	int fd;
 
@@ -205,7 +212,13 @@ conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 		note_closed(f, reason_errno(f, errno));
 		return;
 	}
-	ev.events = EPOLLOUT;
+	n = write(fd, req, rec->fr_len);
+	if (n > 0 && n != rec->fr_len) {
+		note_closed(f, "short write");
+		close(fd);
+		return;
+	}
+	ev.events = n > 0 ? EPOLLIN : EPOLLOUT;
 	ev.data.fd = fd;
 	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		note_closed(f, reason_errno(f, errno));
@@ -217,12 +230,13 @@ conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	s->s_fd = fd;
 	s->s_start = f->f_now;
 	s->s_len = rec->fr_len;
-	memcpy(s->s_req, req, rec->fr_len);
+	if (n <= 0)
+		memcpy(s->s_req, req, rec->fr_len);
 	c = &f->f_conn[fd];
 	chunk_init(&c->c_dec);
 	c->c_last = 0;
 	c->c_slot = i;
-	c->c_phase = C_CONNECTING;
+	c->c_phase = n > 0 ? C_HEAD : C_CONNECTING;
 }
 
 /* connect() finished: send the request and wait for the head. */
