@@ -113,7 +113,7 @@ outq_queue(struct outq **qp, struct blob *b, uint32_t n, uint32_t max)
 
 int
 outq_send(struct outq **qp, int fd, const struct outq_frame *f,
-    struct blob *b, uint32_t n, uint32_t max)
+    struct blob *b, uint32_t n, uint32_t max, uint64_t *nw)
 {
 	char buf[OUTQ_FRAME_MAX];
 	struct iovec iov[3];
@@ -125,13 +125,16 @@ outq_send(struct outq **qp, int fd, const struct outq_frame *f,
 		return outq_push(qp, b, n, 0, max);
 	total = outq_pieces(f, b, n, buf, iov);
 	w = writev(fd, iov, 3);
-	if (w == (ssize_t)total)
+	if (w == (ssize_t)total) {
+		*nw += (uint64_t)w;
 		return OUTQ_DONE;
+	}
 	if (w < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			return OUTQ_ERROR;
 		w = 0;
 	}
+	*nw += (uint64_t)w;
 	return outq_push(qp, b, n, (uint32_t)w, max);
 }
 
@@ -180,7 +183,8 @@ outq_done(struct outq **qp)
 }
 
 int
-outq_flush(struct outq **qp, int fd, const struct outq_frame *f)
+outq_flush(struct outq **qp, int fd, const struct outq_frame *f,
+    uint64_t *nw)
 {
 	struct outq *q = *qp;
 	struct outq_ent *e;
@@ -194,6 +198,7 @@ outq_flush(struct outq **qp, int fd, const struct outq_frame *f)
 		if ((w = outq_write(q, fd, f, &all)) < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == EINTR ? OUTQ_QUEUED : OUTQ_ERROR;
+		*nw += (uint64_t)w;
 		while (q->q_count > 0 && w > 0) {
 			e = &q->q_ent[q->q_head];
 			len = outq_pieces(f, e->e_blob, e->e_n, buf, p) -

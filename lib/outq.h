@@ -52,10 +52,10 @@ enum outq_result {
  * Write the chunk (b, n) to fd, or queue it behind what *qp already holds
  * (allocating *qp on first need) when fd would block.  b may be NULL for
  * the periodic line; a queued b gains a reference.  max bounds the queued
- * entries.  Returns an enum outq_result.  of_idlen must stay below 512.
+ * entries.  Bytes written are added to *nw.  Returns an enum outq_result.
  */
 int	outq_send(struct outq **, int, const struct outq_frame *,
-	    struct blob *, uint32_t, uint32_t);
+	    struct blob *, uint32_t, uint32_t, uint64_t *);
 
 /*
  * Queue chunk (b, n) without trying to write: for a connection whose
@@ -65,10 +65,12 @@ int	outq_send(struct outq **, int, const struct outq_frame *,
 int	outq_queue(struct outq **, struct blob *, uint32_t, uint32_t);
 
 /*
- * Write as much of *qp to fd as the kernel takes; when it drains, *qp is
- * freed and set to NULL.  Returns OUTQ_DONE, OUTQ_QUEUED or OUTQ_ERROR.
+ * Write as much of *qp to fd as the kernel takes, adding the bytes to
+ * *nw; when it drains, *qp is freed and set to NULL.  Returns OUTQ_DONE,
+ * OUTQ_QUEUED or OUTQ_ERROR.
  */
-int	outq_flush(struct outq **, int, const struct outq_frame *);
+int	outq_flush(struct outq **, int, const struct outq_frame *,
+	    uint64_t *);
 
 /* Bytes the queue would still write (for stats and tests). */
 size_t	outq_bytes(const struct outq *, const struct outq_frame *);

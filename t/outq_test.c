@@ -72,6 +72,7 @@ run(int chunked)
 	char msg[300];
 	int sv[2], i, rc, queued = 0, sz = 4096;
 	uint32_t n = 0;
+	uint64_t nw = 0;
 
 	wantlen = gotlen = 0;
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
@@ -86,24 +87,25 @@ run(int chunked)
 	for (i = 0; i < 3000; i++) {
 		struct blob *m = i % 7 == 6 ? NULL : b[random() % 8];
 
-		rc = outq_send(&q, sv[0], &f, m, ++n, 1000000);
+		rc = outq_send(&q, sv[0], &f, m, ++n, 1000000, &nw);
 		CHECK(rc == OUTQ_DONE || rc == OUTQ_QUEUED);
 		expect_chunk(&f, m, n);
 		queued += rc == OUTQ_QUEUED;
 		if (random() % 3 == 0)
 			drain(sv[1], (size_t)random() % 3000);
 		if (q != NULL && random() % 4 == 0)
-			CHECK(outq_flush(&q, sv[0], &f) != OUTQ_ERROR);
+			CHECK(outq_flush(&q, sv[0], &f, &nw) != OUTQ_ERROR);
 	}
 	CHECK(queued > 0);	/* the slow reader made it queue */
 	/* queued chunks hold references, not copies */
 	CHECK(q == NULL || b[0]->b_ref >= 1);
 	while (q != NULL) {
 		drain(sv[1], 100000);
-		CHECK(outq_flush(&q, sv[0], &f) != OUTQ_ERROR);
+		CHECK(outq_flush(&q, sv[0], &f, &nw) != OUTQ_ERROR);
 	}
 	drain(sv[1], 100000);
 	CHECK(gotlen == wantlen && memcmp(got, want, wantlen) == 0);
+	CHECK(nw == wantlen);
 	for (i = 0; i < 8; i++) {
 		CHECK(b[i]->b_ref == 1);
 		blob_unref(b[i]);
@@ -121,13 +123,14 @@ bound(void)
 	struct blob *b;
 	char big[10000];
 	int sv[2], i, rc = OUTQ_DONE;
+	uint64_t nw = 0;
 
 	memset(big, 'z', sizeof(big));
 	b = blob_new(big, sizeof(big));
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	for (i = 0; i < 10000 && rc != OUTQ_FULL; i++)
-		rc = outq_send(&q, sv[0], &f, b, (uint32_t)i, 5);
+		rc = outq_send(&q, sv[0], &f, b, (uint32_t)i, 5, &nw);
 	CHECK(rc == OUTQ_FULL);
 	CHECK(q != NULL && q->q_count == 5);
 	CHECK(b->b_ref == 6);
@@ -138,7 +141,7 @@ bound(void)
 	CHECK(q == NULL && b->b_ref == 1);
 	/* the peer is gone: an error, not a queue */
 	close(sv[1]);
-	CHECK(outq_send(&q, sv[0], &f, b, 1, 5) == OUTQ_ERROR);
+	CHECK(outq_send(&q, sv[0], &f, b, 1, 5, &nw) == OUTQ_ERROR);
 	CHECK(q == NULL);
 	blob_unref(b);
 	close(sv[0]);
