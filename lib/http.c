@@ -176,6 +176,17 @@ list_has(const char *v, size_t n, const char *tok)
 	return 0;
 }
 
+/* Is the last element of the comma-separated list v the token tok? */
+static int
+last_is(const char *v, size_t n, const char *tok)
+{
+	size_t i = n;
+
+	while (i > 0 && v[i - 1] != ',' && v[i - 1] != ' ' && v[i - 1] != '\t')
+		i--;
+	return http_eq(v + i, n - i, tok);
+}
+
 /* Message framing and connection handling from the parsed headers. */
 static int
 parse_framing(struct http_req *r, const struct http_hdr *h)
@@ -198,8 +209,9 @@ parse_framing(struct http_req *r, const struct http_hdr *h)
 		} else if (http_eq(h->h_name, h->h_namelen,
 		    "transfer-encoding")) {
 			nte++;
+			/* 9112 6.3: chunked must be the final coding */
 			if (!http_eq(h->h_val, h->h_vallen, "chunked"))
-				return list_has(h->h_val, h->h_vallen,
+				return last_is(h->h_val, h->h_vallen,
 				    "chunked") ? -501 : -400;
 			r->r_chunked = 1;
 		} else if (http_eq(h->h_name, h->h_namelen, "connection")) {
@@ -229,6 +241,8 @@ http_parse_req(const char *buf, size_t len, struct http_req *r,
 	/* RFC 9112 2.2: ignore empty lines before the request-line */
 	while (s.s_end - s.s_p >= 2 && s.s_p[0] == '\r' && s.s_p[1] == '\n')
 		s.s_p += 2;
+	if (s.s_end - s.s_p == 1 && *s.s_p == '\r')
+		return scan_short(&s);
 	if ((rc = parse_reqline(&s, r, l)) <= 0)
 		return rc;
 	for (;;) {

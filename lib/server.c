@@ -11,6 +11,10 @@
  * CL_REQ    waiting for a request head: due = start + head timeout
  * CL_STREAM streaming: due = when its next chunk is
  * CL_BLOCKED output pending: due = when it blocked + stall limit
+ * A connection answered with "Connection: close" lingers (CS_LINGER, in
+ * CL_REQ for LINGER_MS): its write side is shut and what the client still
+ * sends is read and dropped, because closing with unread input makes the
+ * kernel send a reset that can destroy the response before it is read.
  */
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -39,6 +43,7 @@
 #define ACCEPT_BATCH	256	/* accepts per listener event */
 #define EMFILE_PAUSE	100	/* ms without accepting after EMFILE */
 #define MAX_HDRS	1024	/* upper bound for the header-lines limit */
+#define LINGER_MS	2000	/* reading after a final response */
 
 /* Output the kernel refused, then input not yet parsed. */
 struct pend {
@@ -67,7 +72,7 @@ struct conn {
 };
 _Static_assert(sizeof(struct conn) == 64, "struct conn must stay 64 bytes");
 
-enum { CS_FREE, CS_REQ, CS_STREAM };
+enum { CS_FREE, CS_REQ, CS_STREAM, CS_LINGER };
 enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED };
 
 #define CF_RAW		0x01	/* HTTP/1.0: stream without chunking */
@@ -263,6 +268,38 @@ conn_write(struct server *s, int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* The final response is out: shut the write side and drain the input. */
+static void
+conn_linger(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+
+	free(c->c_pend);
+	c->c_pend = NULL;
+	c->c_state = CS_LINGER;
+	c->c_flags &= ~(CF_CLOSE | CF_SKIP);
+	shutdown(fd, SHUT_WR);
+	conn_list(s, fd, CL_REQ, LINGER_MS);
+	loop_mod(&s->s_loop, fd, EPOLLIN);
+}
+
+/*
+ * After a response: if close, finish the connection now or once its
+ * output drains.  Returns 0 to go on reading requests, -1 if not.
+ */
+static int
+conn_done(struct server *s, int fd, int close)
+{
+	struct conn *c = conn_get(s, fd);
+
+	if (!close)
+		return 0;
+	c->c_flags |= CF_CLOSE;
+	if (!(c->c_flags & CF_BLOCKED))
+		conn_linger(s, fd);
+	return -1;
+}
+
 /* EPOLLOUT: write pending output; once drained, resume the connection. */
 static void
 conn_flush(struct server *s, int fd)
@@ -288,7 +325,7 @@ conn_flush(struct server *s, int fd)
 	}
 	c->c_flags &= ~CF_BLOCKED;
 	if (c->c_flags & CF_CLOSE) {
-		conn_close(s, fd, -1);
+		conn_linger(s, fd);
 		return;
 	}
 	loop_mod(&s->s_loop, fd, EPOLLIN);
@@ -310,7 +347,6 @@ static int
 respond(struct server *s, int fd, int status, const char *body, size_t blen,
     int head, int close)
 {
-	struct conn *c = conn_get(s, fd);
 	char *b = s->s_scratch;
 	int n;
 
@@ -321,15 +357,9 @@ respond(struct server *s, int fd, int status, const char *body, size_t blen,
 		memcpy(b + n, body, blen);
 		n += blen;
 	}
-	if (close)
-		c->c_flags |= CF_CLOSE;
 	if (conn_write(s, fd, b, n) == -1)
 		return -1;
-	if (close && !(c->c_flags & CF_BLOCKED)) {
-		conn_close(s, fd, -1);
-		return -1;
-	}
-	return 0;
+	return conn_done(s, fd, close);
 }
 
 /* Answer status with its reason phrase as the body. */
@@ -519,12 +549,7 @@ req_get(struct server *s, int fd, const struct http_req *r, int head,
 			n = stream_head(s->s_scratch, r->r_minor == 0);
 			if (conn_write(s, fd, s->s_scratch, n) == -1)
 				return -1;
-			if (close && !(conn_get(s, fd)->c_flags & CF_BLOCKED)) {
-				conn_close(s, fd, -1);
-				return -1;
-			}
-			conn_get(s, fd)->c_flags |= close ? CF_CLOSE : 0;
-			return 0;
+			return conn_done(s, fd, close);
 		}
 		return stream_start(s, fd, path + 6, plen - 6, r->r_minor == 0);
 	}
@@ -688,6 +713,10 @@ conn_expire(struct server *s)
 
 	while ((fd = timer_expired(&s->s_lists[CL_REQ], now)) != TIMER_NONE) {
 		c = conn_get(s, fd);
+		if (c->c_state == CS_LINGER) {
+			conn_close(s, fd, -1);
+			continue;
+		}
 		/* a client in the middle of a request is told why */
 		if (c->c_pend || (c->c_flags & CF_SKIP))
 			(void)!write(fd, r408, sizeof(r408) - 1);

@@ -1,0 +1,325 @@
+#!/usr/bin/env bats
+# cometd: the HTTP interface through real clients (curl, raw sockets,
+# cometflood), workers and signals, /stats, usage errors.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# raw SECS FORMAT [ARGS...]: send printf FORMAT to the server on one
+# connection and print what comes back until it closes or SECS pass.
+raw() {
+	local secs=$1
+	shift
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	# shellcheck disable=SC2059
+	printf "$@" >&5
+	timeout "$secs" cat <&5 || true
+	exec 5<&-
+}
+
+# workers: the worker PIDs of the running cometd, by parent PID.
+workers() {
+	pgrep -P "$COMETD_PID" | sort
+}
+
+nworkers_is() {
+	[ "$(workers | wc -l)" -eq "$1" ]
+}
+
+# chunks_above FILE N: FILE holds more than N "Chunk" lines.
+chunks_above() {
+	[ "$(grep -c Chunk "$1")" -gt "$2" ]
+}
+
+stat_is() {
+	[ "$(stat_of "$1")" = "$2" ]
+}
+
+@test "cometd: -h prints usage to stdout and exits 0" {
+	run --separate-stderr cometd -h
+	[ "$status" -eq 0 ]
+	[[ "$output" == "usage: cometd "* ]]
+	[ -z "$stderr" ]
+}
+
+@test "cometd: bad values exit 2 and name the value" {
+	run --separate-stderr cometd -w 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"workers 0: too small"* ]]
+	[[ "$stderr" == *"usage: cometd"* ]]
+	run --separate-stderr cometd -i 10x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"interval 10x: invalid"* ]]
+	run --separate-stderr cometd -p 70000
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"port 70000: too large"* ]]
+	run --separate-stderr cometd -Z
+	[ "$status" -eq 2 ]
+	run --separate-stderr cometd extra
+	[ "$status" -eq 2 ]
+}
+
+@test "cometd: an address it cannot bind is a runtime error, exit 1" {
+	run --separate-stderr cometd -l 192.0.2.1 -p 0 -w 1
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bind 192.0.2.1 port 0"* ]]
+}
+
+@test "cometd: request parser table (t/httptest)" {
+	run "$COMET_BIN/t/httptest"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *", 0 failed" ]]
+}
+
+@test "cometd: start line names address, port, workers, max, nofile" {
+	start_cometd -w 2 -m 500
+	run cat "$BATS_TEST_TMPDIR/cometd.err"
+	[[ "$output" == *"listening on 127.0.0.1 port $PORT, workers 2, max 500, nofile "* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	wait_until 5 nworkers_is 2
+}
+
+@test "cometd: -m beyond what -w can hold warns with the -w that would do" {
+	start_cometd -w 1 -m 100000
+	run cat "$BATS_TEST_TMPDIR/cometd.err"
+	[[ "$output" == *"warning: max 100000 exceeds"*"use -w "[0-9]* ]]
+}
+
+@test "cometd: welcome line and chunks every -i 100" {
+	start_cometd -w 1 -i 100
+	run curl -sN --max-time 0.45 "$URL/test/foo"
+	[ "$status" -eq 28 ]	# still streaming when curl gave up
+	[ "${lines[0]}" = "Mochiconntest welcomes you! Your Id: foo" ]
+	[ "${lines[1]}" = "Chunk 1 for id foo" ]
+	[ "${lines[2]}" = "Chunk 2 for id foo" ]
+}
+
+@test "cometd: exact head and chunk framing on the wire" {
+	start_cometd -w 1 -i 300
+	printf 'HTTP/1.1 200 OK\r\nServer: cometd\r\nContent-Type: text/plain; charset=utf-8\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n29\r\nMochiconntest welcomes you! Your Id: foo\n\r\n13\r\nChunk 1 for id foo\n\r\n' >"$BATS_TEST_TMPDIR/want"
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /test/foo HTTP/1.1\r\nHost: x\r\n\r\n' >&5
+	timeout 5 head -c "$(wc -c <"$BATS_TEST_TMPDIR/want")" <&5 >"$BATS_TEST_TMPDIR/got"
+	exec 5<&-
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "cometd: 404 for other paths and POST, 501 for other methods" {
+	start_cometd -w 1
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/nothing"
+	[ "$output" = 404 ]
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/test/"
+	[ "$output" = 404 ]
+	run curl -s -o /dev/null -w '%{http_code}' -d 'x=1' "$URL/test/a"
+	[ "$output" = 404 ]
+	run curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/test/a"
+	[ "$output" = 501 ]
+	run curl -s -o /dev/null -w '%{http_code}' -X get "$URL/test/a"
+	[ "$output" = 501 ]
+}
+
+@test "cometd: HEAD gets the stream's head and no body" {
+	start_cometd -w 1 -i 100
+	run curl -sI --max-time 5 "$URL/test/a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "HTTP/1.1 200 OK"* ]]
+	[[ "$output" == *"Transfer-Encoding: chunked"* ]]
+	[[ "$output" == *"Content-Type: text/plain; charset=utf-8"* ]]
+	[[ "$output" != *"welcomes"* ]]
+}
+
+@test "cometd: garbage gets 400 and the connection is closed" {
+	start_cometd -w 1
+	run raw 5 'garbage\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 400 Bad Request"* ]]
+	[[ "$output" == *"Connection: close"* ]]
+	run raw 5 'GET /test/a HTTP/1.1\r\nHost : x\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 400 "* ]]
+	run raw 5 'GET /test/a\001 HTTP/1.1\r\nHost: x\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 400 "* ]]
+	run raw 5 'GET /test/a HTTP/1.1\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 400 "* ]]
+	run raw 5 'GET /test/a HTTP/2.0\r\nHost: x\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 505 "* ]]
+	[ "$(stat_of bad_requests)" -eq 5 ]
+}
+
+@test "cometd: limits give 431 and 414" {
+	start_cometd -w 1 -n 2 -b 256 -u 40
+	run raw 5 'GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 431 "* ]]
+	run raw 5 "GET / HTTP/1.1\r\nHost: x\r\nA: %0300d\r\n\r\n" 0
+	[[ "${lines[0]}" == "HTTP/1.1 431 "* ]]
+	run raw 5 "GET /test/%050d HTTP/1.1\r\nHost: x\r\n\r\n" 0
+	[[ "${lines[0]}" == "HTTP/1.1 414 "* ]]
+}
+
+@test "cometd: Ids up to 255 bytes are echoed, longer get 414" {
+	start_cometd -w 1 -i 100
+	id=$(printf 'i%.0s' $(seq 1 255))
+	run curl -sN --max-time 0.25 "$URL/test/$id"
+	[ "${lines[0]}" = "Mochiconntest welcomes you! Your Id: $id" ]
+	[ "${lines[1]}" = "Chunk 1 for id $id" ]
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/test/${id}x"
+	[ "$output" = 414 ]
+}
+
+@test "cometd: the Id is echoed raw, never decoded into the head" {
+	start_cometd -w 1 -i 100
+	run raw 0.3 'GET /test/a%%0d%%0aX:y?q=1 HTTP/1.1\r\nHost: x\r\n\r\n'
+	[[ "$output" == *"Your Id: a%0d%0aX:y"$'\n'* ]]
+	[[ "$output" != *$'\nX:y'* ]]
+	run raw 5 'GET /test/a\rX:y HTTP/1.1\r\nHost: x\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 400 "* ]]
+}
+
+@test "cometd: HTTP/1.0 gets the stream unchunked, and HEAD closes" {
+	start_cometd -w 1 -i 100
+	run raw 0.6 'GET /test/old HTTP/1.0\r\n\r\n'
+	[[ "$output" == *"Connection: close"* ]]
+	[[ "$output" != *"Transfer-Encoding"* ]]
+	[[ "$output" == *$'\r\n\r\nMochiconntest welcomes you! Your Id: old\nChunk 1 for id old\n'* ]]
+	run curl -s --http1.0 --max-time 0.35 "$URL/test/old"
+	[ "${lines[0]}" = "Mochiconntest welcomes you! Your Id: old" ]
+	[ "${lines[1]}" = "Chunk 1 for id old" ]
+	run raw 5 'HEAD /test/old HTTP/1.0\r\n\r\n'
+	[[ "${lines[0]}" == "HTTP/1.1 200 OK"* ]]
+	[[ "$output" != *"welcomes"* ]]
+}
+
+@test "cometd: pipelined requests, with a body skipped, byte at a time" {
+	start_cometd -w 1
+	run raw 5 'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nGET /GET /stats HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+	[ "$(grep -c '^HTTP/1.1' <<<"$output")" -eq 3 ]
+	[[ "${lines[0]}" == "HTTP/1.1 404 "* ]]
+	[[ "$output" == *"bytes_out "* ]]
+	[ "$(grep -c '^Not Found' <<<"$output")" -eq 2 ]
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	req=$'GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+	for ((i = 0; i < ${#req}; i++)); do
+		printf '%s' "${req:i:1}" >&5
+	done
+	run timeout 5 cat <&5
+	exec 5<&-
+	[[ "${lines[0]}" == "HTTP/1.1 404 "* ]]
+}
+
+@test "cometd: an incomplete request head times out (-t)" {
+	start_cometd -w 1 -t 300
+	run raw 5 'GET /test/a HTTP/1.1\r\nHo'
+	[[ "${lines[0]}" == "HTTP/1.1 408 "* ]]
+	[ "$(stat_of timeouts)" -eq 1 ]
+}
+
+@test "cometd: -m caps connections with 503, others keep streaming" {
+	start_cometd -w 2 -m 2 -i 100
+	curl -sN "$URL/test/a" >"$BATS_TEST_TMPDIR/a" 3>&- &
+	comet_track $!
+	curl -sN "$URL/test/b" >"$BATS_TEST_TMPDIR/b" 3>&- &
+	comet_track $!
+	wait_until 10 grep -q 'Chunk 1 ' "$BATS_TEST_TMPDIR/b"
+	wait_until 10 grep -q 'Chunk 1 ' "$BATS_TEST_TMPDIR/a"
+	run curl -s -w '%{http_code}' "$URL/test/c"
+	[[ "$output" == *503 ]]
+	n=$(grep -c Chunk "$BATS_TEST_TMPDIR/a")
+	wait_until 10 chunks_above "$BATS_TEST_TMPDIR/a" "$((n + 2))"
+	wait_until 10 chunks_above "$BATS_TEST_TMPDIR/b" "$((n + 2))"
+	# full means full: /stats too gets 503 until a place frees up
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/stats"
+	[ "$output" = 503 ]
+}
+
+@test "cometd: /stats counts connections, chunks and bytes" {
+	start_cometd -w 2 -i 100
+	for id in a b c; do
+		curl -sN --max-time 0.35 "$URL/test/$id" >>"$BATS_TEST_TMPDIR/out" || true
+	done
+	# the one connection left open is the one asking
+	wait_until 5 stat_is active 1
+	curl -s "$URL/stats" >"$BATS_TEST_TMPDIR/stats"
+	run cat "$BATS_TEST_TMPDIR/stats"
+	[[ "$output" == *"workers 2"* ]]
+	a=$(awk '$1 == "active" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	c=$(awk '$1 == "closed" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	n=$(awk '$1 == "accepted" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	[ "$a" -eq 1 ]
+	[ "$c" -ge 3 ]
+	[ "$((a + c))" -eq "$n" ]
+	chunks=$(awk '$1 == "chunks" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	[ "$chunks" -eq "$(grep -c . "$BATS_TEST_TMPDIR/out")" ]
+	[ "$(awk '$1 == "bytes_out" { print $2 }' "$BATS_TEST_TMPDIR/stats")" -gt 500 ]
+}
+
+@test "cometd: a worker killed with SIGKILL comes back and serves" {
+	start_cometd -w 2 -i 100
+	wait_until 5 nworkers_is 2
+	for id in 1 2 3 4 5 6; do
+		curl -sN "$URL/test/$id" >/dev/null 3>&- &
+		comet_track $!
+	done
+	wait_until 5 stat_is active 7
+	victim=$(workers | head -1)
+	kill -KILL "$victim"
+	wait_until 5 grep -q "worker .* (pid $victim) killed by signal 9, restarting" "$BATS_TEST_TMPDIR/cometd.err"
+	wait_until 5 nworkers_is 2
+	! workers | grep -qx "$victim"
+	for i in 1 2 3 4 5 6 7 8; do
+		run curl -sN --max-time 0.25 "$URL/test/after$i"
+		[ "${lines[1]}" = "Chunk 1 for id after$i" ]
+	done
+	# the dead worker's connections moved from active to closed
+	curl -s "$URL/stats" >"$BATS_TEST_TMPDIR/stats"
+	a=$(awk '$1 == "active" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	c=$(awk '$1 == "closed" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	n=$(awk '$1 == "accepted" { print $2 }' "$BATS_TEST_TMPDIR/stats")
+	[ "$((a + c))" -eq "$n" ]
+	[ "$a" -le 7 ]
+}
+
+@test "cometd: SIGTERM ends streams with the chunked terminator, exit 0" {
+	start_cometd -w 2 -i 100 -m 1000
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /test/bye HTTP/1.1\r\nHost: x\r\n\r\n' >&5
+	timeout 10 cat <&5 >"$BATS_TEST_TMPDIR/got" 3>&- &
+	reader=$!
+	comet_track "$reader"
+	exec 5<&-
+	wait_until 5 grep -q 'Chunk 1 ' "$BATS_TEST_TMPDIR/got"
+	kill -TERM "$COMETD_PID"
+	wait "$reader"
+	grep -q 'Chunk 1 for id bye' "$BATS_TEST_TMPDIR/got"
+	tail -c 7 "$BATS_TEST_TMPDIR/got" | cmp - <(printf '\r\n0\r\n\r\n')
+	run wait "$COMETD_PID"
+	[ "$status" -eq 0 ]
+	grep -q 'info: stopped' "$BATS_TEST_TMPDIR/cometd.err"
+	[ "$(grep -c . "$BATS_TEST_TMPDIR/cometd.err")" -eq 2 ]
+}
+
+@test "cometd: SIGINT stops too, exit 0" {
+	start_cometd -w 1
+	kill -INT "$COMETD_PID"
+	run wait "$COMETD_PID"
+	[ "$status" -eq 0 ]
+}
+
+@test "cometd: 3000 connections over -w 4 all receive chunks" {
+	[ -x "$COMET_BIN/cometflood" ] || {
+		echo "cometflood is not built" >&2
+		return 1
+	}
+	start_cometd -l 0.0.0.0 -w 4 -i 500
+	wait_until 5 nworkers_is 4
+	cometgen -a 127.0.0.1-127.0.0.8 -p "$PORT" 3000 |
+	    cometflood -w 0 -d 3 -r 1 >"$BATS_TEST_TMPDIR/flood" \
+	    2>"$BATS_TEST_TMPDIR/flood.err" 3>&- &
+	comet_track $!
+	wait_until 20 stat_is active 3001
+	for w in $(workers); do
+		n=$(ls "/proc/$w/fd" | wc -l)
+		[ "$n" -gt 100 ]
+	done
+	wait_until 30 grep -q '^summary' "$BATS_TEST_TMPDIR/flood"
+	last=$(grep '^Stats:' "$BATS_TEST_TMPDIR/flood" | tail -1)
+	[[ "$last" =~ ^Stats:\ \{3000,0,([0-9]+)\}$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 6000 ]
+}
