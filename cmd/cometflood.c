@@ -133,6 +133,21 @@ make_record(struct run *r, char *line, size_t len)
 	return 0;
 }
 
+/* Queue the pending record; returns 0 while its worker's queue is full. */
+static int
+queue_record(struct run *r)
+{
+	struct pool *p = &r->r_pool;
+
+	if (pool_put(p, r->r_recw, r->r_rec, r->r_reclen) == -1) {
+		pool_flush(p, r->r_recw);
+		if (pool_put(p, r->r_recw, r->r_rec, r->r_reclen) == -1)
+			return 0;
+	}
+	r->r_reclen = 0;
+	return 1;
+}
+
 /* Read lines and queue records until input, pacing or a queue stops us. */
 static void
 pump(struct run *r)
@@ -143,12 +158,8 @@ pump(struct run *r)
 
 	for (;;) {
 		if (r->r_reclen > 0) {
-			if (pool_put(&r->r_pool, r->r_recw, r->r_rec,
-			    r->r_reclen) == -1 && (pool_flush(&r->r_pool,
-			    r->r_recw), pool_put(&r->r_pool, r->r_recw,
-			    r->r_rec, r->r_reclen) == -1))
+			if (!queue_record(r))
 				return;
-			r->r_reclen = 0;
 			if (r->r_wait > 0) {
 				r->r_next_send = r->r_now + r->r_wait;
 				return;
@@ -244,20 +255,25 @@ finish(struct run *r)
 	return s.st_closed > 0 || r->r_failed ? 1 : 0;
 }
 
-/* Signals arrive on r_sig; returns 1 when told to stop. */
+/*
+ * Signals arrive on r_sig; returns 1 when told to stop.  A worker that
+ * exits on its own is a failure, unless we are stopping anyway.
+ */
 static int
 on_signal(struct run *r)
 {
 	struct signalfd_siginfo si;
-	int stop = 0;
+	int stop = 0, child = 0;
 
 	while (read(r->r_sig, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo != SIGCHLD)
+		if (si.ssi_signo == SIGCHLD)
+			child = 1;
+		else
 			stop = 1;
-		else if (pool_reap(&r->r_pool) > 0) {
-			warnx("a worker exited early");
-			r->r_failed = 1;
-		}
+	}
+	if (!stop && child && pool_reap(&r->r_pool) > 0) {
+		warnx("a worker exited early");
+		r->r_failed = 1;
 	}
 	return stop;
 }

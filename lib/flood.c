@@ -212,9 +212,11 @@ conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 		note_closed(f, reason_errno(f, errno));
 		return;
 	}
+	/* EAGAIN: still connecting; another error is the connect's own */
 	n = write(fd, req, rec->fr_len);
-	if (n > 0 && n != rec->fr_len) {
-		note_closed(f, "short write");
+	if ((n == -1 && errno != EAGAIN) || (n >= 0 && n != rec->fr_len)) {
+		note_closed(f, n == -1 ? reason_errno(f, errno) :
+		    "short write");
 		close(fd);
 		return;
 	}
@@ -451,8 +453,12 @@ flood_init(struct flood *f, const struct flood_conf *conf, int in,
 		return -1;
 	for (i = conf->fo_inflight; i-- > 0; )
 		slot_free(f, i);
+	/*
+	 * Only SIGTERM, from the parent: a terminal's SIGINT reaches the
+	 * whole process group, and the parent must see its workers stop
+	 * on its own word, not exit early under it.
+	 */
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	if ((f->f_ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    (f->f_sig = signalfd(-1, &mask, SFD_CLOEXEC)) == -1)
@@ -488,8 +494,8 @@ flood_event(struct flood *f, const struct epoll_event *ev)
 
 /*
  * Run a worker: read flood_rec records from fd in until it ends, hold
- * every connection, and return 0 when SIGINT or SIGTERM arrives (the
- * caller must have blocked both).  Open connections are left to the
+ * every connection, and return 0 when SIGTERM arrives (the caller must
+ * have blocked it, and SIGINT).  Open connections are left to the
  * process exit, which resets them.  Returns -1 with errno if the worker
  * could not be set up.
  */

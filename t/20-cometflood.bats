@@ -175,3 +175,36 @@ last_stats() {
 	[ "$FLOOD_STATUS" -eq 0 ]
 	[[ "$(last_stats)" =~ ^Stats:\ \{25000,0,[0-9]+\}$ ]]
 }
+
+# start_floodserve MODE: the misbehaving test server; sets FS_PORT.
+start_floodserve() {
+	"$COMET_BIN/t/floodserve" "$1" >"$BATS_TEST_TMPDIR/fs.out" 3>&- &
+	comet_track $!
+	wait_until 10 grep -q '^port ' "$BATS_TEST_TMPDIR/fs.out"
+	FS_PORT=$(awk '{ print $2 }' "$BATS_TEST_TMPDIR/fs.out")
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$FS_PORT" 3 >"$BATS_TEST_TMPDIR/urls"
+}
+
+@test "a response written one byte at a time is decoded: 3 chunks each" {
+	start_floodserve bytes
+	run --separate-stderr cometflood -d 500ms -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {3,0,9}" ]
+}
+
+@test "a server that never answers shows as Closed: timeout" {
+	start_floodserve silent
+	run -1 --separate-stderr cometflood -t 500ms -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: timeout$')" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {0,3,0}" ]
+}
+
+@test "a close in mid-chunk is Closed: eof, broken framing Closed: bad framing" {
+	start_floodserve eof
+	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: eof$')" -eq 3 ]
+	comet_teardown
+	start_floodserve bad
+	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: bad framing$')" -eq 3 ]
+}
