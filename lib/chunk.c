@@ -142,28 +142,34 @@ step_header(struct chunk_dec *d, int ch)
 	return ch == '\n' ? S_HLINE : S_HSKIP;
 }
 
+/* One byte of a chunk size; returns the next state. */
+static int
+step_size(struct chunk_dec *d, int ch)
+{
+	int v;
+
+	if ((v = hexval(ch)) >= 0) {
+		if (d->cd_num > CHUNK_MAXSIZE >> 4)
+			return S_BAD;
+		d->cd_num = d->cd_num << 4 | v;
+		d->cd_flags |= CHUNK_F_DIGIT;
+		return S_SIZE;
+	}
+	if (!(d->cd_flags & CHUNK_F_DIGIT))
+		return S_BAD;
+	if (ch == ';' || ch == ' ' || ch == '\t')
+		return S_EXT;
+	return ch == '\r' ? S_SIZELF : S_BAD;
+}
+
 /* One byte of a size line or trailer; returns the next state. */
 static int
 step_frame(struct chunk_dec *d, int ch)
 {
-	int v;
 
 	switch (d->cd_state) {
 	case S_SIZE:
-		if ((v = hexval(ch)) >= 0) {
-			if (d->cd_num > CHUNK_MAXSIZE >> 4)
-				return S_BAD;
-			d->cd_num = d->cd_num << 4 | v;
-			d->cd_flags |= CHUNK_F_DIGIT;
-			return S_SIZE;
-		}
-		if (!(d->cd_flags & CHUNK_F_DIGIT))
-			return S_BAD;
-		if (ch == ';' || ch == ' ' || ch == '\t')
-			return S_EXT;
-		if (ch == '\r')
-			return S_SIZELF;
-		return S_BAD;
+		return step_size(d, ch);
 	case S_EXT:
 		if (ch != '\n')
 			return S_EXT;

@@ -422,13 +422,11 @@ expire(struct flood *f)
 			conn_close(f, f->f_slot[i].s_fd, "timeout");
 }
 
-/* Allocate the tables and the epoll set; returns 0 or -1 with errno. */
+/* Allocate the tables; returns 0 or -1 with errno. */
 static int
 flood_init(struct flood *f, const struct flood_conf *conf, int in,
     struct flood_stats *st, flood_closed_fn *closed)
 {
-	struct epoll_event ev;
-	sigset_t mask;
 	unsigned i;
 
 	memset(f, 0, sizeof(*f));
@@ -453,6 +451,16 @@ flood_init(struct flood *f, const struct flood_conf *conf, int in,
 		return -1;
 	for (i = conf->fo_inflight; i-- > 0; )
 		slot_free(f, i);
+	return 0;
+}
+
+/* The epoll set: SIGTERM and the input pipe.  Returns 0 or -1. */
+static int
+flood_epoll(struct flood *f)
+{
+	struct epoll_event ev;
+	sigset_t mask;
+
 	/*
 	 * Only SIGTERM, from the parent: a terminal's SIGINT reaches the
 	 * whole process group, and the parent must see its workers stop
@@ -467,11 +475,10 @@ flood_init(struct flood *f, const struct flood_conf *conf, int in,
 	ev.data.fd = f->f_sig;
 	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, f->f_sig, &ev) == -1)
 		return -1;
-	ev.data.fd = in;
-	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, in, &ev) == -1)
+	ev.data.fd = f->f_in;
+	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, f->f_in, &ev) == -1)
 		return -1;
 	f->f_in_on = 1;
-	f->f_t0 = f->f_now = now_us();
 	return 0;
 }
 
@@ -506,8 +513,10 @@ flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
 	struct flood f;
 	int i, n, timeout;
 
-	if (flood_init(&f, conf, in, st, closed) == -1)
+	if (flood_init(&f, conf, in, st, closed) == -1 ||
+	    flood_epoll(&f) == -1)
 		return -1;
+	f.f_t0 = f.f_now = now_us();
 	st->st_ready = 1;
 	for (;;) {
 		timeout = conf->fo_timeout_ms &&

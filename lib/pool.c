@@ -102,7 +102,8 @@ pool_pick(struct pool *p)
 
 	if (!p->p_fixed || p->p_n < p->p_max) {
 		if (p->p_n > 0 && !p->p_fixed &&
-		    p->p_w[p->p_n - 1].w_assigned < p->p_cap)
+		    p->p_w[p->p_n - 1].w_assigned < p->p_cap &&
+		    !p->p_w[p->p_n - 1].w_dead)
 			return p->p_n - 1;
 		if (p->p_n == p->p_max) {
 			errno = ENOSPC;
