@@ -215,10 +215,13 @@ kmem_bytes() {
 	echo $((slab + tcp * PAGE_SIZE))
 }
 
-# mem_used: MemTotal - MemAvailable in bytes, the machine's whole cost.
+# mem_used: MemTotal - MemFree - Buffers - Cached in bytes: the machine's
+# whole cost, user and kernel.  Not MemAvailable, which counts reclaimable
+# slab (socket inodes and dentries among it) as free.
 mem_used() {
-	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 }
-	    END { print (t - a) * 1024 }' /proc/meminfo
+	awk '{ v[$1] = $2 }
+	    END { print (v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"]) * 1024 }' \
+	    /proc/meminfo
 }
 
 # rss_min PID...: smallest RSS (bytes) among the PIDs, from /proc.  Used
