@@ -127,6 +127,12 @@ prefork_run(struct prefork *pf)
 	pf->pf_born = calloc(pf->pf_n, sizeof(*pf->pf_born));
 	if (pf->pf_pid == NULL || pf->pf_born == NULL)
 		return -1;
+	/*
+	 * A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal never reaches a signalfd: take the default back first.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -152,5 +158,9 @@ prefork_run(struct prefork *pf)
 	}
 	prefork_stop(pf, sfd);
 	close(sfd);
+	free(pf->pf_pid);
+	free(pf->pf_born);
+	pf->pf_pid = NULL;
+	pf->pf_born = NULL;
 	return 0;
 }

@@ -11,8 +11,8 @@
  * CL_REQ    waiting for a request head: due = start + head timeout
  * CL_STREAM streaming: due = when its next chunk is
  * CL_BLOCKED output pending: due = when it blocked + stall limit
- * A connection answered with "Connection: close" lingers (CS_LINGER, in
- * CL_REQ for LINGER_MS): its write side is shut and what the client still
+ * CL_LINGER answered with "Connection: close" (CS_LINGER): due = then +
+ * LINGER_MS.  Its write side is shut and what the client still
  * sends is read and dropped, because closing with unread input makes the
  * kernel send a reset that can destroy the response before it is read.
  */
@@ -73,7 +73,7 @@ struct conn {
 _Static_assert(sizeof(struct conn) == 64, "struct conn must stay 64 bytes");
 
 enum { CS_FREE, CS_REQ, CS_STREAM, CS_LINGER };
-enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED };
+enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_COUNT };
 
 #define CF_RAW		0x01	/* HTTP/1.0: stream without chunking */
 #define CF_CLOSE	0x02	/* close once output drains */
@@ -88,7 +88,7 @@ struct server {
 	struct loop	 s_loop;
 	struct conn	*s_conns;	/* indexed by fd */
 	uint32_t	 s_nconns;	/* RLIMIT_NOFILE */
-	struct timer_list s_lists[4];	/* by CL_*, [CL_NONE] unused */
+	struct timer_list s_lists[CL_COUNT]; /* by CL_*, [CL_NONE] unused */
 	struct stats_slot *s_st;	/* this worker's counters */
 	int		 s_lfd;		/* listener */
 	int		 s_sfd;		/* signalfd */
@@ -279,7 +279,7 @@ conn_linger(struct server *s, int fd)
 	c->c_state = CS_LINGER;
 	c->c_flags &= ~(CF_CLOSE | CF_SKIP);
 	shutdown(fd, SHUT_WR);
-	conn_list(s, fd, CL_REQ, LINGER_MS);
+	conn_list(s, fd, CL_LINGER, LINGER_MS);
 	loop_mod(&s->s_loop, fd, EPOLLIN);
 }
 
@@ -543,8 +543,10 @@ req_get(struct server *s, int fd, const struct http_req *r, int head,
 		return respond_status(s, fd, 400, head, 1);
 	}
 	if (plen > 6 && memcmp(path, "/test/", 6) == 0) {
-		if (plen - 6 > SERVER_ID_MAX)
+		if (plen - 6 > SERVER_ID_MAX) {
+			stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
 			return respond_status(s, fd, 414, head, 1);
+		}
 		if (head) {
 			n = stream_head(s->s_scratch, r->r_minor == 0);
 			if (conn_write(s, fd, s->s_scratch, n) == -1)
@@ -670,7 +672,8 @@ conn_feed(struct server *s, int fd, int rd)
 			c->c_pend = NULL;
 		}
 	}
-	if (rd) {
+	/* kept input never fills the buffer while reading is on */
+	if (rd && have < RBUF_SIZE) {
 		n = read(fd, s->s_rbuf + have, RBUF_SIZE - have);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 			conn_close(s, fd, -1);
@@ -713,10 +716,6 @@ conn_expire(struct server *s)
 
 	while ((fd = timer_expired(&s->s_lists[CL_REQ], now)) != TIMER_NONE) {
 		c = conn_get(s, fd);
-		if (c->c_state == CS_LINGER) {
-			conn_close(s, fd, -1);
-			continue;
-		}
 		/* a client in the middle of a request is told why */
 		if (c->c_pend || (c->c_flags & CF_SKIP))
 			(void)!write(fd, r408, sizeof(r408) - 1);
@@ -725,6 +724,9 @@ conn_expire(struct server *s)
 	while ((fd = timer_expired(&s->s_lists[CL_BLOCKED], now)) !=
 	    TIMER_NONE)
 		conn_close(s, fd, STAT_DROPPED_SLOW);
+	while ((fd = timer_expired(&s->s_lists[CL_LINGER], now)) !=
+	    TIMER_NONE)
+		conn_close(s, fd, -1);
 }
 
 /*
@@ -791,7 +793,7 @@ server_wait(struct server *s)
 	uint32_t now = s->s_loop.l_now;
 	int i, w, best = -1;
 
-	for (i = CL_REQ; i <= CL_BLOCKED; i++) {
+	for (i = CL_REQ; i < CL_COUNT; i++) {
 		w = timer_wait(&s->s_lists[i], now);
 		if (w >= 0 && (best == -1 || w < best))
 			best = w;
@@ -836,7 +838,7 @@ server_setup(struct server *s)
 	    rl.rlim_cur;
 	if ((s->s_conns = calloc(s->s_nconns, sizeof(struct conn))) == NULL)
 		return -1;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < CL_COUNT; i++)
 		timer_init(&s->s_lists[i], s->s_conns, sizeof(struct conn));
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

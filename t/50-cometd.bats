@@ -289,8 +289,9 @@ stat_is() {
 	wait "$reader"
 	grep -q 'Chunk 1 for id bye' "$BATS_TEST_TMPDIR/got"
 	tail -c 7 "$BATS_TEST_TMPDIR/got" | cmp - <(printf '\r\n0\r\n\r\n')
-	run wait "$COMETD_PID"
-	[ "$status" -eq 0 ]
+	rc=0
+	wait "$COMETD_PID" || rc=$?
+	[ "$rc" -eq 0 ]
 	grep -q 'info: stopped' "$BATS_TEST_TMPDIR/cometd.err"
 	[ "$(grep -c . "$BATS_TEST_TMPDIR/cometd.err")" -eq 2 ]
 }
@@ -298,8 +299,9 @@ stat_is() {
 @test "cometd: SIGINT stops too, exit 0" {
 	start_cometd -w 1
 	kill -INT "$COMETD_PID"
-	run wait "$COMETD_PID"
-	[ "$status" -eq 0 ]
+	rc=0
+	wait "$COMETD_PID" || rc=$?
+	[ "$rc" -eq 0 ]
 }
 
 @test "cometd: 3000 connections over -w 4 all receive chunks" {
