@@ -1,20 +1,9 @@
 /*
- * server.c: a cometd worker.  Connection state lives in one table
- * indexed by fd, allocated once (calloc, so pages that no fd reaches
- * never become resident).  Requests are read into one buffer owned by
- * the worker and parsed in place; responses and chunks are formatted
- * into one scratch buffer and written at once.  A connection borrows
- * heap memory (struct pend) only while the kernel refuses output or a
- * request head is incomplete, and gives it back when that drains.
- *
- * Each connection sits in at most one timeout list (timer.h):
- * CL_REQ    waiting for a request head: due = start + head timeout
- * CL_STREAM streaming: due = when its next chunk is
- * CL_BLOCKED output pending: due = when it blocked + stall limit
- * CL_LINGER answered with "Connection: close" (CS_LINGER): due = then +
- * LINGER_MS.  Its write side is shut and what the client still
- * sends is read and dropped, because closing with unread input makes the
- * kernel send a reset that can destroy the response before it is read.
+ * server.c: a cometd worker: the loop, accept, HTTP requests, streams,
+ * timeouts and stop.  Requests are read into one buffer owned by the
+ * worker and parsed in place; responses and chunks are formatted into
+ * one scratch buffer and written at once (conn.c keeps what the kernel
+ * refuses).  See conn.h for the connection table and timeout lists.
  */
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -28,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "http.h"
 #include "log.h"
 #include "loop.h"
@@ -36,308 +26,13 @@
 #include "stats.h"
 #include "timer.h"
 
-#define RBUF_SIZE	65536	/* shared read buffer */
-#define SCRATCH_SIZE	65536	/* shared output formatting buffer */
-#define OUT_MAX		65536	/* pending output bound per connection */
-#define ID_INLINE	36	/* Ids up to this long live in the conn */
 #define ACCEPT_BATCH	256	/* accepts per listener event */
 #define EMFILE_PAUSE	100	/* ms without accepting after EMFILE */
-#define MAX_HDRS	1024	/* upper bound for the header-lines limit */
-#define LINGER_MS	2000	/* reading after a final response */
-
-/* Output the kernel refused, then input not yet parsed. */
-struct pend {
-	uint32_t	 p_off;		/* output bytes already written */
-	uint32_t	 p_out;		/* output bytes at p_data */
-	uint32_t	 p_in;		/* input bytes at p_data + p_out */
-	uint32_t	 p_cap;		/* bytes allocated at p_data */
-	char		 p_data[];
-};
-
-/*
- * 64 bytes per connection: 12 timer links + 4 chunk count + 8 pend
- * pointer + 4 state bytes + 36 bytes of Id.  Ids longer than ID_INLINE
- * keep a heap copy whose pointer is stored in c_id; during a request
- * c_id holds the count of body bytes still to skip.
- */
-struct conn {
-	struct timer_link c_link;	/* list links and due time (ms) */
-	uint32_t	 c_n;		/* periodic chunks sent */
-	struct pend	*c_pend;	/* NULL while idle */
-	uint8_t		 c_state;	/* CS_* */
-	uint8_t		 c_list;	/* CL_*: the list holding it */
-	uint8_t		 c_flags;	/* CF_* */
-	uint8_t		 c_idlen;	/* bytes of Id */
-	char		 c_id[ID_INLINE]; /* Id, or heap pointer, or skip */
-};
-_Static_assert(sizeof(struct conn) == 64, "struct conn must stay 64 bytes");
-
-enum { CS_FREE, CS_REQ, CS_STREAM, CS_LINGER };
-enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_COUNT };
-
-#define CF_RAW		0x01	/* HTTP/1.0: stream without chunking */
-#define CF_CLOSE	0x02	/* close once output drains */
-#define CF_REJECT	0x04	/* over the cap: answer 503 */
-#define CF_CAPPED	0x08	/* holds a place under the cap */
-#define CF_SKIP		0x10	/* c_id holds body bytes to skip */
-#define CF_BLOCKED	0x20	/* waiting for EPOLLOUT */
-
-struct server {
-	const struct server_conf *s_conf;
-	int		 s_idx;		/* this worker */
-	struct loop	 s_loop;
-	struct conn	*s_conns;	/* indexed by fd */
-	uint32_t	 s_nconns;	/* RLIMIT_NOFILE */
-	struct timer_list s_lists[CL_COUNT]; /* by CL_*, [CL_NONE] unused */
-	struct stats_slot *s_st;	/* this worker's counters */
-	int		 s_lfd;		/* listener */
-	int		 s_sfd;		/* signalfd */
-	int		 s_reserve;	/* spare fd for EMFILE */
-	int		 s_paused;	/* accept paused after EMFILE */
-	uint32_t	 s_resume;	/* when to accept again */
-	int		 s_stop;	/* SIGTERM or SIGINT seen */
-	struct http_hdr	 s_hdrs[MAX_HDRS];
-	char		 s_rbuf[RBUF_SIZE];
-	char		 s_scratch[SCRATCH_SIZE];
-};
 
 static const char hdr_common[] =
     "Server: cometd\r\n"
     "Content-Type: text/plain; charset=utf-8\r\n";
 
-static int	conn_write(struct server *, int, const char *, size_t);
-static void	conn_feed(struct server *, int, int);
-
-static struct conn *
-conn_get(struct server *s, int fd)
-{
-	return &s->s_conns[fd];
-}
-
-static const char *
-conn_id(const struct conn *c)
-{
-	const char *p;
-
-	if (c->c_idlen <= ID_INLINE)
-		return c->c_id;
-	memcpy(&p, c->c_id, sizeof(p));
-	return p;
-}
-
-/* Move fd to list l (CL_NONE: no list) due at now + span. */
-static void
-conn_list(struct server *s, int fd, int l, uint32_t span)
-{
-	struct conn *c = conn_get(s, fd);
-
-	if (c->c_list != CL_NONE)
-		timer_remove(&s->s_lists[c->c_list], fd);
-	c->c_list = l;
-	if (l != CL_NONE)
-		timer_append(&s->s_lists[l], fd, s->s_loop.l_now + span);
-}
-
-static void
-conn_open(struct server *s, int fd)
-{
-	struct conn *c = conn_get(s, fd);
-
-	memset(c, 0, sizeof(*c));
-	c->c_state = CS_REQ;
-	if (stats_cap_take(s->s_conf->sc_stats, s->s_conf->sc_max)) {
-		c->c_flags |= CF_CAPPED;
-		stats_add(s->s_st, STAT_CAPPED, 1);
-	} else {
-		c->c_flags |= CF_REJECT;
-		stats_add(s->s_st, STAT_REJECTED, 1);
-	}
-	stats_add(s->s_st, STAT_ACCEPTED, 1);
-	stats_add(s->s_st, STAT_ACTIVE, 1);
-	conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
-	if (loop_add(&s->s_loop, fd, EPOLLIN) == -1)
-		log_warn("epoll add fd %d", fd);
-	log_debug("worker %d: fd %d open", s->s_idx, fd);
-}
-
-/* Close fd and count it; stat is an extra counter to bump or -1. */
-static void
-conn_close(struct server *s, int fd, int stat)
-{
-	struct conn *c = conn_get(s, fd);
-
-	if (c->c_state == CS_FREE)
-		return;
-	conn_list(s, fd, CL_NONE, 0);
-	free(c->c_pend);
-	if (c->c_state == CS_STREAM && c->c_idlen > ID_INLINE)
-		free((void *)conn_id(c));
-	if (c->c_flags & CF_CAPPED) {
-		stats_cap_put(s->s_conf->sc_stats, 1);
-		stats_add(s->s_st, STAT_CAPPED, -1);
-	}
-	if (stat >= 0)
-		stats_add(s->s_st, stat, 1);
-	stats_add(s->s_st, STAT_ACTIVE, -1);
-	stats_add(s->s_st, STAT_CLOSED, 1);
-	memset(c, 0, sizeof(*c));
-	close(fd);
-	log_debug("worker %d: fd %d closed", s->s_idx, fd);
-}
-
-/*
- * Insert len bytes into c's pend: output is appended after the pending
- * output, input after the pending input.  Returns 0, or -1 if memory
- * runs out.
- */
-static int
-pend_put(struct conn *c, int out, const char *data, size_t len)
-{
-	struct pend *p = c->c_pend;
-	size_t used = p ? p->p_out + p->p_in : 0, cap;
-
-	if (p == NULL || used + len > p->p_cap) {
-		cap = used + len < 512 ? 512 : used + len;
-		if ((p = realloc(p, sizeof(*p) + cap)) == NULL)
-			return -1;
-		if (c->c_pend == NULL)
-			p->p_off = p->p_out = p->p_in = 0;
-		p->p_cap = cap;
-		c->c_pend = p;
-	}
-	if (out) {
-		memmove(p->p_data + p->p_out + len, p->p_data + p->p_out,
-		    p->p_in);
-		memcpy(p->p_data + p->p_out, data, len);
-		p->p_out += len;
-	} else {
-		memcpy(p->p_data + p->p_out + p->p_in, data, len);
-		p->p_in += len;
-	}
-	return 0;
-}
-
-/* Wait for EPOLLOUT; a request connection stops reading meanwhile. */
-static void
-conn_block(struct server *s, int fd)
-{
-	struct conn *c = conn_get(s, fd);
-
-	c->c_flags |= CF_BLOCKED;
-	conn_list(s, fd, CL_BLOCKED, s->s_conf->sc_stall);
-	loop_mod(&s->s_loop, fd,
-	    c->c_state == CS_STREAM ? EPOLLIN | EPOLLOUT : EPOLLOUT);
-}
-
-/*
- * Write data to fd now; keep what the kernel refuses.  Returns 0, or -1
- * if the connection was closed (error, or over the pending bound).
- */
-static int
-conn_write(struct server *s, int fd, const char *data, size_t len)
-{
-	struct conn *c = conn_get(s, fd);
-	ssize_t n = 0;
-
-	if (c->c_flags & CF_BLOCKED) {
-		if (c->c_pend->p_out - c->c_pend->p_off + len > OUT_MAX) {
-			conn_close(s, fd, STAT_DROPPED_SLOW);
-			return -1;
-		}
-		if (pend_put(c, 1, data, len) == -1) {
-			conn_close(s, fd, -1);
-			return -1;
-		}
-		return 0;
-	}
-	if ((n = write(fd, data, len)) == -1) {
-		if (errno != EAGAIN) {
-			conn_close(s, fd, -1);
-			return -1;
-		}
-		n = 0;
-	}
-	stats_add(s->s_st, STAT_BYTES_OUT, n);
-	if ((size_t)n == len)
-		return 0;
-	if (pend_put(c, 1, data + n, len - n) == -1) {
-		conn_close(s, fd, -1);
-		return -1;
-	}
-	conn_block(s, fd);
-	return 0;
-}
-
-/* The final response is out: shut the write side and drain the input. */
-static void
-conn_linger(struct server *s, int fd)
-{
-	struct conn *c = conn_get(s, fd);
-
-	free(c->c_pend);
-	c->c_pend = NULL;
-	c->c_state = CS_LINGER;
-	c->c_flags &= ~(CF_CLOSE | CF_SKIP);
-	shutdown(fd, SHUT_WR);
-	conn_list(s, fd, CL_LINGER, LINGER_MS);
-	loop_mod(&s->s_loop, fd, EPOLLIN);
-}
-
-/*
- * After a response: if close, finish the connection now or once its
- * output drains.  Returns 0 to go on reading requests, -1 if not.
- */
-static int
-conn_done(struct server *s, int fd, int close)
-{
-	struct conn *c = conn_get(s, fd);
-
-	if (!close)
-		return 0;
-	c->c_flags |= CF_CLOSE;
-	if (!(c->c_flags & CF_BLOCKED))
-		conn_linger(s, fd);
-	return -1;
-}
-
-/* EPOLLOUT: write pending output; once drained, resume the connection. */
-static void
-conn_flush(struct server *s, int fd)
-{
-	struct conn *c = conn_get(s, fd);
-	struct pend *p = c->c_pend;
-	ssize_t n;
-
-	n = write(fd, p->p_data + p->p_off, p->p_out - p->p_off);
-	if (n == -1) {
-		if (errno != EAGAIN)
-			conn_close(s, fd, -1);
-		return;
-	}
-	stats_add(s->s_st, STAT_BYTES_OUT, n);
-	if ((p->p_off += n) < p->p_out)
-		return;
-	memmove(p->p_data, p->p_data + p->p_out, p->p_in);
-	p->p_off = p->p_out = 0;
-	if (p->p_in == 0) {
-		free(p);
-		c->c_pend = NULL;
-	}
-	c->c_flags &= ~CF_BLOCKED;
-	if (c->c_flags & CF_CLOSE) {
-		conn_linger(s, fd);
-		return;
-	}
-	loop_mod(&s->s_loop, fd, EPOLLIN);
-	if (c->c_state == CS_STREAM) {
-		conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
-		    s->s_conf->sc_interval);
-	} else {
-		conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
-		if (c->c_pend)
-			conn_feed(s, fd, 0);
-	}
-}
 
 /*
  * Answer with a short text/plain response.  head: no body (HEAD).
@@ -618,7 +313,7 @@ req_skip(struct conn *c, size_t avail)
  * to answer once blocked output drains), or -1 if fd was closed.
  */
 static ssize_t
-conn_input(struct server *s, int fd, const char *buf, size_t len)
+req_input(struct server *s, int fd, const char *buf, size_t len)
 {
 	struct conn *c = conn_get(s, fd);
 	struct http_req r;
@@ -657,7 +352,7 @@ conn_input(struct server *s, int fd, const char *buf, size_t len)
  * read and dropped.
  */
 static void
-conn_feed(struct server *s, int fd, int rd)
+server_read(struct server *s, int fd, int rd)
 {
 	struct conn *c = conn_get(s, fd);
 	size_t have = 0;
@@ -684,30 +379,31 @@ conn_feed(struct server *s, int fd, int rd)
 	}
 	if (c->c_state != CS_REQ || have + n == 0)
 		return;
-	if ((used = conn_input(s, fd, s->s_rbuf, have + n)) == -1)
+	if ((used = req_input(s, fd, s->s_rbuf, have + n)) == -1)
 		return;
 	if ((size_t)used < have + n && c->c_state == CS_REQ &&
-	    pend_put(c, 0, s->s_rbuf + used, have + n - used) == -1)
+	    conn_keep(c, s->s_rbuf + used, have + n - used) == -1)
 		conn_close(s, fd, -1);
 }
 
 static void
-conn_event(void *arg, int fd, uint32_t ev)
+server_event(void *arg, int fd, uint32_t ev)
 {
 	struct server *s = arg;
 	struct conn *c = conn_get(s, fd);
 
-	if ((ev & EPOLLOUT) && (c->c_flags & CF_BLOCKED))
-		conn_flush(s, fd);
+	if ((ev & EPOLLOUT) && (c->c_flags & CF_BLOCKED) &&
+	    conn_flush(s, fd) == 1)
+		server_read(s, fd, 0);
 	if ((ev & EPOLLIN) && c->c_state != CS_FREE)
-		conn_feed(s, fd, 1);
+		server_read(s, fd, 1);
 	else if ((ev & (EPOLLERR | EPOLLHUP)) && c->c_state != CS_FREE)
 		conn_close(s, fd, -1);
 }
 
 /* Close connections whose request head or blocked output is overdue. */
 static void
-conn_expire(struct server *s)
+server_expire(struct server *s)
 {
 	static const char r408[] = "HTTP/1.1 408 Request Timeout\r\n"
 	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
@@ -848,7 +544,7 @@ server_setup(struct server *s)
 	s->s_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if ((s->s_lfd = net_listen(sc->sc_addr, sc->sc_port, 65535)) == -1)
 		return -1;
-	if (loop_init(&s->s_loop, conn_event, s) == -1 ||
+	if (loop_init(&s->s_loop, server_event, s) == -1 ||
 	    loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event, s) == -1 ||
 	    loop_watch(&s->s_loop, s->s_sfd, EPOLLIN, signal_event, s) == -1)
 		return -1;
@@ -873,7 +569,7 @@ server_run(const struct server_conf *sc, int idx)
 		if (loop_once(&s->s_loop, server_wait(s)) == -1)
 			return -1;
 		stream_tick(s);
-		conn_expire(s);
+		server_expire(s);
 		if (s->s_paused && !TIMER_BEFORE(s->s_loop.l_now, s->s_resume)) {
 			s->s_paused = 0;
 			loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event,
