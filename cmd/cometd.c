@@ -180,7 +180,8 @@ main(int argc, char *argv[])
 	if ((conf.sc_stats = stats_map(conf.sc_workers)) == NULL)
 		err(1, "mmap stats");
 	/* hold the port (chosen here if -p 0) so every worker binds it */
-	if ((portfd = net_listen(conf.sc_addr, conf.sc_port, 0)) == -1)
+	if ((conf.sc_port != 0 && net_probe(conf.sc_addr, conf.sc_port) == -1) ||
+	    (portfd = net_listen(conf.sc_addr, conf.sc_port, 0)) == -1)
 		err(1, "bind %s port %d", conf.sc_addr ? conf.sc_addr : "*",
 		    conf.sc_port);
 	conf.sc_port = net_port(portfd);

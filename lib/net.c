@@ -16,7 +16,7 @@
 #include "net.h"
 
 static int
-net_bind(const struct sockaddr *sa, socklen_t len, int backlog)
+net_bind(const struct sockaddr *sa, socklen_t len, int backlog, int reuseport)
 {
 	int fd, one = 1, zero = 0, saved;
 
@@ -25,7 +25,8 @@ net_bind(const struct sockaddr *sa, socklen_t len, int backlog)
 	if (fd == -1)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1)
+	    (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1))
 		goto fail;
 	/* "::" should take IPv4 too whatever net.ipv6.bindv6only says */
 	if (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
@@ -43,8 +44,9 @@ fail:
 	return -1;
 }
 
-int
-net_listen(const char *addr, int port, int backlog)
+/* Resolve addr (NULL: any) and bind; see net_listen(). */
+static int
+net_open(const char *addr, int port, int backlog, int reuseport)
 {
 	struct addrinfo hints, *res;
 	struct sockaddr_in6 any6;
@@ -57,7 +59,8 @@ net_listen(const char *addr, int port, int backlog)
 		any6.sin6_family = AF_INET6;
 		any6.sin6_port = htons(port);
 		any6.sin6_addr = in6addr_any;
-		fd = net_bind((struct sockaddr *)&any6, sizeof(any6), backlog);
+		fd = net_bind((struct sockaddr *)&any6, sizeof(any6), backlog,
+		    reuseport);
 		if (fd != -1 || errno != EAFNOSUPPORT)
 			return fd;
 		memset(&any4, 0, sizeof(any4));
@@ -65,7 +68,7 @@ net_listen(const char *addr, int port, int backlog)
 		any4.sin_port = htons(port);
 		any4.sin_addr.s_addr = htonl(INADDR_ANY);
 		return net_bind((struct sockaddr *)&any4, sizeof(any4),
-		    backlog);
+		    backlog, reuseport);
 	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -76,9 +79,26 @@ net_listen(const char *addr, int port, int backlog)
 		errno = EADDRNOTAVAIL;
 		return -1;
 	}
-	fd = net_bind(res->ai_addr, res->ai_addrlen, backlog);
+	fd = net_bind(res->ai_addr, res->ai_addrlen, backlog, reuseport);
 	freeaddrinfo(res);
 	return fd;
+}
+
+int
+net_listen(const char *addr, int port, int backlog)
+{
+	return net_open(addr, port, backlog, 1);
+}
+
+int
+net_probe(const char *addr, int port)
+{
+	int fd;
+
+	if ((fd = net_open(addr, port, 0, 0)) == -1)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 int

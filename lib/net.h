@@ -12,6 +12,13 @@
  */
 int	 net_listen(const char *, int, int);
 
+/*
+ * Bind addr and port without SO_REUSEPORT, then let go: 0 if no one
+ * holds the port, else -1 with errno set (EADDRINUSE), so that a second
+ * server does not silently share the port through SO_REUSEPORT.
+ */
+int	 net_probe(const char *, int);
+
 /* The local port of a bound socket, or -1 with errno set. */
 int	 net_port(int);
 

@@ -65,6 +65,13 @@ stat_is() {
 	[[ "$stderr" == *"bind 192.0.2.1 port 0"* ]]
 }
 
+@test "cometd: a second cometd on a port in use exits 1, no silent sharing" {
+	start_cometd -w 1
+	run --separate-stderr cometd -l 127.0.0.1 -p "$PORT" -w 1
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bind 127.0.0.1 port $PORT: Address already in use"* ]]
+}
+
 @test "cometd: request parser table (t/httptest)" {
 	run "$COMET_BIN/t/httptest"
 	[ "$status" -eq 0 ]
