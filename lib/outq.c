@@ -171,7 +171,7 @@ outq_write(struct outq *q, int fd, const struct outq_frame *f, int *all)
 			iov[n++] = p[j];
 	}
 	w = writev(fd, iov, n);
-	*all = w == (ssize_t)total && i == q->q_count;
+	*all = w == (ssize_t)total;
 	return w;
 }
 

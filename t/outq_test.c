@@ -147,6 +147,28 @@ bound(void)
 	close(sv[0]);
 }
 
+/* A queue longer than one writev drains in one call when the kernel can. */
+static void
+many(void)
+{
+	struct outq_frame f = { 1, "x", 1 };
+	struct outq *q = NULL;
+	struct blob *b = blob_new("hi", 2);
+	uint64_t nw = 0;
+	int sv[2], i;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 100; i++)
+		CHECK(outq_queue(&q, b, (uint32_t)i, 1000) == OUTQ_QUEUED);
+	CHECK(outq_flush(&q, sv[0], &f, &nw) == OUTQ_DONE);
+	/* "13\r\nRecvd msg #5: 'hi'\n\r\n" is 25 bytes: 24 and a digit per digit */
+	CHECK(q == NULL && b->b_ref == 1 && nw == 100 * 24 + 10 + 90 * 2);
+	blob_unref(b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -155,6 +177,7 @@ main(void)
 	run(1);
 	run(0);
 	bound();
+	many();
 	if (fails) {
 		fprintf(stderr, "outq_test: %d failed\n", fails);
 		return 1;
