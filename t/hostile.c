@@ -280,6 +280,8 @@ mode_crowd(int n, int secs)
 		}
 	}
 	crowd_report(hc, n, connected);
+	free(pfd);
+	free(hc);
 	return 0;
 }
 
