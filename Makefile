@@ -50,7 +50,7 @@ $(B)/t/%: t/%.c $(B)/libcomet.a $(HDRS)
 check: all
 	@sh t/deps.sh
 	sh t/mancheck.sh $(B)
-	COMET_BIN=$(CURDIR)/$(B) bats $(BATSFLAGS) t
+	COMET_BIN=$(CURDIR)/$(B) t/run.sh $(BATSFLAGS)
 
 test: check
 
