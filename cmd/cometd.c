@@ -8,16 +8,20 @@
 #include <sys/wait.h>
 
 #include <err.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "allow.h"
 #include "log.h"
+#include "mbox.h"
 #include "net.h"
 #include "num.h"
 #include "prefork.h"
+#include "router.h"
 #include "server.h"
 #include "stats.h"
 
@@ -26,13 +30,15 @@
 
 static struct server_conf conf;
 static int portfd = -1;		/* the parent's bound socket holding the port */
+static struct mbox mailboxes;	/* made before fork, kept by the parent */
 
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometd [-v] [-b head_bytes] [-i interval] "
-	    "[-l addr] [-m max] [-n header_lines] [-p port] [-s stall] "
-	    "[-t timeout] [-u target_bytes] [-w workers]\n");
+	fprintf(f, "usage: cometd [-v] [-a addr[/prefix]] [-b head_bytes] "
+	    "[-i interval] [-l addr] [-m max] [-n header_lines] [-p port] "
+	    "[-q queue] [-s stall] [-t timeout] [-u target_bytes] "
+	    "[-w workers] [-z msg_bytes]\n");
 	exit(status);
 }
 
@@ -114,7 +120,7 @@ main(int argc, char *argv[])
 {
 	struct prefork pf;
 	long long nf, per;
-	int ch, verbose = 0, need;
+	int ch, verbose = 0, need, allowed = 0;
 
 	conf.sc_port = 8000;
 	conf.sc_interval = 10000;
@@ -127,8 +133,23 @@ main(int argc, char *argv[])
 	conf.sc_workers = sysconf(_SC_NPROCESSORS_ONLN);
 	if (conf.sc_workers < 1)
 		conf.sc_workers = 1;
-	while ((ch = getopt(argc, argv, "b:hi:l:m:n:p:s:t:u:vw:")) != -1) {
+	allow_loopback(&conf.sc_route.rc_allow);
+	conf.sc_route.rc_msgmax = ROUTER_MSGMAX;
+	conf.sc_route.rc_qmax = ROUTER_QMAX;
+	conf.sc_route.rc_idmax = SERVER_ID_MAX;
+	while ((ch = getopt(argc, argv, "a:b:hi:l:m:n:p:q:s:t:u:vw:z:")) !=
+	    -1) {
 		switch (ch) {
+		case 'a':
+			/* the first -a replaces the loopback default */
+			if (!allowed++)
+				conf.sc_route.rc_allow.al_n = 0;
+			if (allow_add(&conf.sc_route.rc_allow, optarg) == -1) {
+				warnx("allow %s: %s", optarg, errno == ENOSPC ?
+				    "too many rules" : "invalid");
+				usage(stderr, 2);
+			}
+			break;
 		case 'b':
 			conf.sc_lim.hl_head = number(optarg, 256, 32768,
 			    "head bytes");
@@ -151,6 +172,10 @@ main(int argc, char *argv[])
 		case 'p':
 			conf.sc_port = number(optarg, 0, 65535, "port");
 			break;
+		case 'q':
+			conf.sc_route.rc_qmax = number(optarg, 1, 1000000,
+			    "queue");
+			break;
 		case 's':
 			conf.sc_stall = duration(optarg, 1, "stall");
 			break;
@@ -166,6 +191,10 @@ main(int argc, char *argv[])
 			break;
 		case 'w':
 			conf.sc_workers = number(optarg, 1, 1024, "workers");
+			break;
+		case 'z':
+			conf.sc_route.rc_msgmax = number(optarg, 1, MBOX_DGRAM,
+			    "message bytes");
 			break;
 		default:
 			usage(stderr, 2);
@@ -185,7 +214,14 @@ main(int argc, char *argv[])
 		err(1, "bind %s port %d", conf.sc_addr ? conf.sc_addr : "*",
 		    conf.sc_port);
 	conf.sc_port = net_port(portfd);
-	per = nf > FD_RESERVE * 2 ? nf - FD_RESERVE : nf / 2;
+	if (conf.sc_workers > 1) {
+		if (mbox_create(&mailboxes, conf.sc_workers) == -1)
+			err(1, "worker mailboxes");
+		conf.sc_mbox = &mailboxes;
+	}
+	/* a worker also holds one mailbox per worker and its own */
+	per = nf > (FD_RESERVE + conf.sc_workers + 1) * 2 ?
+	    nf - FD_RESERVE - conf.sc_workers - 1 : nf / 2;
 	if (conf.sc_max > per * conf.sc_workers) {
 		need = (conf.sc_max + per - 1) / per;
 		log_warnx("max %lld exceeds what %d workers of %lld "

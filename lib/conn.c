@@ -68,6 +68,8 @@ conn_close(struct server *s, int fd, int stat)
 
 	if (c->c_state == CS_FREE)
 		return;
+	/* logged out at once, while its Id is still there to find it */
+	router_forget(s->s_router, fd);
 	conn_list(s, fd, CL_NONE, 0);
 	free(c->c_pend);
 	if (c->c_state == CS_STREAM && c->c_idlen > ID_INLINE)
@@ -123,8 +125,7 @@ conn_keep(struct conn *c, const char *data, size_t len)
 	return pend_put(c, 0, data, len);
 }
 
-/* Wait for EPOLLOUT; a request connection stops reading meanwhile. */
-static void
+void
 conn_block(struct server *s, int fd)
 {
 	struct conn *c = conn_get(s, fd);
@@ -146,7 +147,9 @@ conn_write(struct server *s, int fd, const char *data, size_t len)
 	ssize_t n = 0;
 
 	if (c->c_flags & CF_BLOCKED) {
-		if (c->c_pend->p_out - c->c_pend->p_off + len > OUT_MAX) {
+		/* blocked by the router's queue alone, a stream has no pend */
+		if ((c->c_pend ? c->c_pend->p_out - c->c_pend->p_off : 0) +
+		    len > OUT_MAX) {
 			conn_close(s, fd, STAT_DROPPED_SLOW);
 			return -1;
 		}
@@ -213,21 +216,27 @@ conn_flush(struct server *s, int fd)
 	struct pend *p = c->c_pend;
 	ssize_t n;
 
-	n = write(fd, p->p_data + p->p_off, p->p_out - p->p_off);
-	if (n == -1) {
-		if (errno != EAGAIN)
-			conn_close(s, fd, -1);
-		return 0;
+	/* a stream may wait only for the router's queue: no pend */
+	if (p != NULL && p->p_out > 0) {
+		n = write(fd, p->p_data + p->p_off, p->p_out - p->p_off);
+		if (n == -1) {
+			if (errno != EAGAIN)
+				conn_close(s, fd, -1);
+			return 0;
+		}
+		stats_add(s->s_st, STAT_BYTES_OUT, n);
+		if ((p->p_off += n) < p->p_out)
+			return 0;
+		memmove(p->p_data, p->p_data + p->p_out, p->p_in);
+		p->p_off = p->p_out = 0;
+		if (p->p_in == 0) {
+			free(p);
+			c->c_pend = NULL;
+		}
 	}
-	stats_add(s->s_st, STAT_BYTES_OUT, n);
-	if ((p->p_off += n) < p->p_out)
+	/* then the messages queued behind it */
+	if (c->c_state == CS_STREAM && router_flush(s->s_router, fd) != 0)
 		return 0;
-	memmove(p->p_data, p->p_data + p->p_out, p->p_in);
-	p->p_off = p->p_out = 0;
-	if (p->p_in == 0) {
-		free(p);
-		c->c_pend = NULL;
-	}
 	c->c_flags &= ~CF_BLOCKED;
 	if (c->c_flags & CF_CLOSE) {
 		conn_linger(s, fd);

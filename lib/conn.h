@@ -21,6 +21,7 @@
 
 #include "http.h"
 #include "loop.h"
+#include "router.h"
 #include "server.h"
 #include "stats.h"
 #include "timer.h"
@@ -68,6 +69,8 @@ enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_COUNT };
 #define CF_CAPPED	0x08	/* holds a place under the cap */
 #define CF_SKIP		0x10	/* c_id holds body bytes to skip */
 #define CF_BLOCKED	0x20	/* waiting for EPOLLOUT */
+#define CF_PUB		0x40	/* a publish request: body to the router */
+#define CF_PUBCLOSE	0x80	/* close once the publish is answered */
 
 struct server {
 	const struct server_conf *s_conf;
@@ -83,6 +86,8 @@ struct server {
 	int		 s_paused;	/* accept paused after EMFILE */
 	uint32_t	 s_resume;	/* when to accept again */
 	int		 s_stop;	/* SIGTERM or SIGINT seen */
+	int		 s_input;	/* in req_input: s_rbuf is in use */
+	struct router	*s_router;	/* Ids, queued messages, publishing */
 	struct http_hdr	 s_hdrs[MAX_HDRS];
 	char		 s_rbuf[RBUF_SIZE];
 	char		 s_scratch[SCRATCH_SIZE];
@@ -107,6 +112,9 @@ void	 conn_open(struct server *, int);
 /* Close fd and count it; stat is an extra counter to bump, or -1. */
 void	 conn_close(struct server *, int, int);
 
+/* Wait for EPOLLOUT; a request connection stops reading meanwhile. */
+void	 conn_block(struct server *, int);
+
 /*
  * Write data to fd now; keep what the kernel refuses.  Returns 0, or -1
  * if the connection was closed (error, or over the pending bound).
@@ -126,8 +134,9 @@ int	 conn_keep(struct conn *, const char *, size_t);
 int	 conn_done(struct server *, int, int);
 
 /*
- * EPOLLOUT: write pending output; once drained, resume the connection.
- * Returns 1 if input kept while blocked now waits to be parsed, else 0.
+ * EPOLLOUT: write pending output, then the router's queued messages;
+ * once both drained, resume the connection.  Returns 1 if input kept
+ * while blocked now waits to be parsed, else 0.
  */
 int	 conn_flush(struct server *, int);
 

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "net.h"
+#include "router.h"
 #include "server.h"
 #include "stats.h"
 #include "timer.h"
@@ -129,6 +130,10 @@ stream_start(struct server *s, int fd, const char *id, size_t idlen,
 	c->c_state = CS_STREAM;
 	c->c_flags = (c->c_flags & CF_CAPPED) | (raw ? CF_RAW : 0);
 	c->c_n = 0;
+	if (router_login(s->s_router, fd) == -1) {
+		conn_close(s, fd, -1);
+		return -1;
+	}
 	conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
 	    s->s_conf->sc_interval);
 	/* head and welcome chunk in one write */
@@ -182,6 +187,11 @@ stream_tick(struct server *s)
 			due = now + s->s_conf->sc_interval;
 		timer_append(tq, fd, due);
 		c->c_n++;
+		/* behind queued messages, the chunk queues too */
+		if (router_chunk(s->s_router, fd, c->c_n)) {
+			stats_add(s->s_st, STAT_CHUNKS, 1);
+			continue;
+		}
 		p = b;
 		memcpy(p, "Chunk ", 6);
 		p = put_u32(p + 6, c->c_n);
@@ -224,6 +234,30 @@ target_path(const char *t, size_t n, const char **path, size_t *plen)
 	return 0;
 }
 
+/*
+ * GET /test/<id> for an Id another worker owns: the socket goes to that
+ * worker, which sends the head and the welcome line.  The connection
+ * leaves this worker's table and epoll set; its place under the cap
+ * travels with it.  Returns -1: fd is no longer this worker's.
+ */
+static int
+stream_handoff(struct server *s, int fd, const char *id, size_t idlen,
+    int raw)
+{
+	struct conn *c = conn_get(s, fd);
+
+	/* the socket lives on in the other worker: epoll would keep it */
+	(void)epoll_ctl(s->s_loop.l_epfd, EPOLL_CTL_DEL, fd, NULL);
+	conn_list(s, fd, CL_NONE, 0);
+	free(c->c_pend);
+	if (c->c_flags & CF_CAPPED)
+		stats_add(s->s_st, STAT_CAPPED, -1);
+	stats_add(s->s_st, STAT_ACTIVE, -1);
+	memset(c, 0, sizeof(*c));
+	router_handoff(s->s_router, fd, id, idlen, raw ? ROUTER_RAW : 0);
+	return -1;
+}
+
 /* GET or HEAD: a stream, /stats, or 404.  Returns 0 or -1 (closed). */
 static int
 req_get(struct server *s, int fd, const struct http_req *r, int head,
@@ -248,6 +282,9 @@ req_get(struct server *s, int fd, const struct http_req *r, int head,
 				return -1;
 			return conn_done(s, fd, close);
 		}
+		if (!router_mine(s->s_router, path + 6, plen - 6))
+			return stream_handoff(s, fd, path + 6, plen - 6,
+			    r->r_minor == 0);
 		return stream_start(s, fd, path + 6, plen - 6, r->r_minor == 0);
 	}
 	if (plen == 6 && memcmp(path, "/stats", 6) == 0) {
@@ -266,18 +303,73 @@ method_is(const struct http_req *r, const char *m)
 	    memcmp(r->r_method, m, r->r_methodlen) == 0;
 }
 
+/* Nonzero if the request carries "Expect: 100-continue". */
+static int
+req_expects(const struct server *s, const struct http_req *r)
+{
+	const struct http_hdr *h;
+	size_t i;
+
+	if (r->r_minor == 0)
+		return 0;
+	for (i = 0; i < r->r_nhdrs; i++) {
+		h = &s->s_hdrs[i];
+		if (h->h_namelen == 6 && http_eq(h->h_name, 6, "expect") &&
+		    h->h_vallen == 12 && http_eq(h->h_val, 12, "100-continue"))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * POST: the router takes publish requests and their bodies.  Returns 0
+ * when it took this one, -1 if fd was closed, or the status to answer.
+ */
+static int
+req_post(struct server *s, int fd, const struct http_req *r)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	const char *path;
+	size_t plen;
+	int st;
+
+	if (target_path(r->r_target, r->r_targetlen, &path, &plen) == -1)
+		return 400;
+	/* no peer address (it just left) matches no rule: 403 */
+	memset(&ss, 0, sizeof(ss));
+	(void)getpeername(fd, (struct sockaddr *)&ss, &sl);
+	st = router_post(s->s_router, fd, path, plen, r->r_chunked ? -1 :
+	    r->r_clen < 0 ? 0 : r->r_clen, (struct sockaddr *)&ss);
+	if (st != 0)
+		return st;
+	conn_get(s, fd)->c_flags |= CF_PUB | (r->r_close ? CF_PUBCLOSE : 0);
+	/* curl asks before sending a body over 1 MB, then waits a second */
+	if (req_expects(s, r) &&
+	    conn_write(s, fd, cont, sizeof(cont) - 1) == -1)
+		return -1;
+	/* an empty body is complete already: no input will say so */
+	if (router_body(s->s_router, fd, "", 0) == -1 ||
+	    conn_get(s, fd)->c_state != CS_REQ)
+		return -1;
+	return 0;
+}
+
 /* One parsed request.  Returns 0, or -1 if fd was closed. */
 static int
 req_handle(struct server *s, int fd, const struct http_req *r)
 {
 	struct conn *c = conn_get(s, fd);
 	uint64_t skip;
-	int head, close;
+	int head, close, rc = 404;
 
 	head = method_is(r, "HEAD");
 	if (c->c_flags & CF_REJECT)
 		return respond_status(s, fd, 503, head, 1);
-	/* cometd has no chunked-body decoder yet: answer, then close */
+	if (method_is(r, "POST") && (rc = req_post(s, fd, r)) <= 0)
+		return rc;
+	/* a refused chunked body is not read: answer, then close */
 	close = r->r_close || r->r_chunked;
 	if (r->r_clen > 0 && !close) {
 		skip = r->r_clen;
@@ -287,7 +379,7 @@ req_handle(struct server *s, int fd, const struct http_req *r)
 	if (head || method_is(r, "GET"))
 		return req_get(s, fd, r, head, close);
 	if (method_is(r, "POST"))
-		return respond_status(s, fd, 404, 0, close);
+		return respond_status(s, fd, rc, 0, close);
 	return respond_status(s, fd, 501, 0, close);
 }
 
@@ -318,6 +410,7 @@ req_input(struct server *s, int fd, const char *buf, size_t len)
 	struct conn *c = conn_get(s, fd);
 	struct http_req r;
 	size_t off = 0;
+	ssize_t n;
 	int rc;
 
 	while (off < len) {
@@ -327,6 +420,19 @@ req_input(struct server *s, int fd, const char *buf, size_t len)
 			break;
 		if (c->c_flags & CF_SKIP) {
 			off += req_skip(c, len - off);
+			continue;
+		}
+		if (c->c_flags & CF_PUB) {
+			if ((n = router_body(s->s_router, fd, buf + off,
+			    len - off)) == -1)
+				return -1;
+			off += n;
+			conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
+			/* answered and closed, or waiting for replies */
+			if (c->c_state != CS_REQ)
+				return -1;
+			if (c->c_flags & CF_PUB)
+				break;
 			continue;
 		}
 		rc = http_parse_req(buf + off, len - off, &r, s->s_hdrs,
@@ -379,7 +485,10 @@ server_read(struct server *s, int fd, int rd)
 	}
 	if (c->c_state != CS_REQ || have + n == 0)
 		return;
-	if ((used = req_input(s, fd, s->s_rbuf, have + n)) == -1)
+	s->s_input = 1;
+	used = req_input(s, fd, s->s_rbuf, have + n);
+	s->s_input = 0;
+	if (used == -1)
 		return;
 	if ((size_t)used < have + n && c->c_state == CS_REQ &&
 	    conn_keep(c, s->s_rbuf + used, have + n - used) == -1)
@@ -520,6 +629,97 @@ server_drain(struct server *s)
 	}
 }
 
+/* The router's view of a connection (router.h). */
+static const char *
+ops_id(void *arg, int fd, size_t *len)
+{
+	struct conn *c = conn_get(arg, fd);
+
+	*len = c->c_idlen;
+	return conn_id(c);
+}
+
+static int
+ops_raw(void *arg, int fd)
+{
+	return (conn_get(arg, fd)->c_flags & CF_RAW) != 0;
+}
+
+static uint32_t
+ops_next(void *arg, int fd)
+{
+	struct server *s = arg;
+
+	stats_add(s->s_st, STAT_CHUNKS, 1);
+	return ++conn_get(s, fd)->c_n;
+}
+
+static int
+ops_blocked(void *arg, int fd)
+{
+	return (conn_get(arg, fd)->c_flags & CF_BLOCKED) != 0;
+}
+
+static void
+ops_block(void *arg, int fd)
+{
+	conn_block(arg, fd);
+}
+
+static void
+ops_close(void *arg, int fd, int slow)
+{
+	conn_close(arg, fd, slow ? STAT_DROPPED_SLOW : -1);
+}
+
+/* A stream handed over by the worker that accepted it. */
+static void
+ops_adopt(void *arg, int fd, const char *id, size_t idlen, int flags)
+{
+	struct server *s = arg;
+	struct conn *c;
+
+	if (fd == -1) {
+		/* lost on the way (MSG_CTRUNC): give its place back */
+		stats_cap_put(s->s_conf->sc_stats, 1);
+		stats_add(s->s_st, STAT_CLOSED, 1);
+		return;
+	}
+	c = conn_get(s, fd);
+	memset(c, 0, sizeof(*c));
+	c->c_state = CS_REQ;
+	c->c_flags = CF_CAPPED;
+	stats_add(s->s_st, STAT_CAPPED, 1);
+	stats_add(s->s_st, STAT_ACTIVE, 1);
+	if (loop_add(&s->s_loop, fd, EPOLLIN) == -1) {
+		conn_close(s, fd, -1);
+		return;
+	}
+	(void)stream_start(s, fd, id, idlen, flags & ROUTER_RAW);
+}
+
+/* A publish request is complete: answer, then serve what follows. */
+static void
+ops_answer(void *arg, int fd, int status, const char *body, size_t len)
+{
+	struct server *s = arg;
+	struct conn *c = conn_get(s, fd);
+	int close = (c->c_flags & CF_PUBCLOSE) != 0;
+
+	c->c_flags &= ~(CF_PUB | CF_PUBCLOSE);
+	if (respond(s, fd, status, body, len, 0, close) == -1)
+		return;
+	/* inside req_input the caller goes on parsing by itself */
+	if (!s->s_input && c->c_pend != NULL && c->c_pend->p_in > 0 &&
+	    !(c->c_flags & CF_BLOCKED))
+		server_read(s, fd, 0);
+}
+
+static const struct router_ops router_ops = {
+	ops_id, ops_raw, ops_next, ops_blocked, ops_block, ops_close,
+	ops_adopt, ops_answer
+};
+
 static int
 server_setup(struct server *s)
 {
@@ -548,6 +748,10 @@ server_setup(struct server *s)
 	    loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event, s) == -1 ||
 	    loop_watch(&s->s_loop, s->s_sfd, EPOLLIN, signal_event, s) == -1)
 		return -1;
+	if ((s->s_router = router_new(&sc->sc_route, &router_ops, s,
+	    &s->s_loop, sc->sc_mbox, s->s_idx, sc->sc_workers, s->s_nconns,
+	    s->s_st)) == NULL)
+		return -1;
 	loop_clock(&s->s_loop);
 	return 0;
 }
@@ -570,6 +774,7 @@ server_run(const struct server_conf *sc, int idx)
 			return -1;
 		stream_tick(s);
 		server_expire(s);
+		router_tick(s->s_router);
 		if (s->s_paused && !TIMER_BEFORE(s->s_loop.l_now, s->s_resume)) {
 			s->s_paused = 0;
 			loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event,

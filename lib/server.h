@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "mbox.h"
+#include "router.h"
 #include "stats.h"
 
 #define SERVER_ID_MAX	255	/* longest Id echoed; longer gets 414 */
@@ -23,6 +25,8 @@ struct server_conf {
 	struct http_limits sc_lim;
 	int		 sc_workers;	/* worker count */
 	struct stats_shm *sc_stats;	/* shared counters and cap */
+	struct router_conf sc_route;	/* publishers, message limits */
+	struct mbox	*sc_mbox;	/* worker mailboxes; NULL: 1 worker */
 };
 
 /*

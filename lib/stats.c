@@ -18,6 +18,10 @@ static const char *stats_names[STAT_COUNT] = {
 	[STAT_REJECTED] = "rejected",
 	[STAT_TIMEOUTS] = "timeouts",
 	[STAT_BAD_REQUESTS] = "bad_requests",
+	[STAT_MESSAGES_IN] = "messages_in",
+	[STAT_DELIVERIES] = "deliveries",
+	[STAT_NO_SUBSCRIBER] = "no_subscriber",
+	[STAT_HANDOFFS] = "handoffs",
 	[STAT_CAPPED] = NULL,		/* internal */
 };
 

@@ -22,6 +22,10 @@ enum stat_id {
 	STAT_TIMEOUTS,		/* closed: no complete request head in time */
 	STAT_BAD_REQUESTS,	/* answered 4xx/5xx for a malformed request */
 	STAT_CAPPED,		/* of active, those counted against the cap */
+	STAT_MESSAGES_IN,	/* messages published here (router) */
+	STAT_DELIVERIES,	/* message chunks written or queued */
+	STAT_NO_SUBSCRIBER,	/* messages that reached no connection */
+	STAT_HANDOFFS,		/* streams handed to their Id's owner */
 	STAT_COUNT
 };
 
