@@ -149,6 +149,8 @@ mbox_put(struct mbox *mb, int dest, const struct mbox_rec *hdr,
 	memcpy(r + 1, id, idlen);
 	if (len > 0)
 		memcpy((char *)(r + 1) + idlen, payload, len);
+	/* the padding goes out too: no stale heap bytes to another worker */
+	memset((char *)(r + 1) + idlen + len, 0, rl - sizeof(*r) - idlen - len);
 	o->mo_len += rl;
 	mb->mb_backlog += rl;
 	if (fd != -1)

@@ -524,8 +524,8 @@ server_expire(struct server *s)
 
 	while ((fd = timer_expired(&s->s_lists[CL_REQ], now)) != TIMER_NONE) {
 		c = conn_get(s, fd);
-		/* a client in the middle of a request is told why */
-		if (c->c_pend || (c->c_flags & CF_SKIP))
+		/* a client in the middle of a request or body is told why */
+		if (c->c_pend || (c->c_flags & (CF_SKIP | CF_PUB)))
 			(void)!write(fd, r408, sizeof(r408) - 1);
 		conn_close(s, fd, STAT_TIMEOUTS);
 	}
@@ -538,19 +538,28 @@ server_expire(struct server *s)
 }
 
 /*
- * Out of descriptors: use the reserve to accept and close one waiting
- * connection (so its client hears at once), then stop accepting for a
- * moment instead of spinning on a listener that stays readable.
+ * Out of descriptors: use the reserve to accept one waiting connection
+ * and answer it 503 (so its client hears at once rather than waiting in
+ * the queue), then stop accepting for a moment instead of spinning on a
+ * listener that stays readable.
  */
 static void
 accept_pause(struct server *s)
 {
+	static const char r503[] = "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
 	int fd;
 
 	if (s->s_reserve != -1) {
 		close(s->s_reserve);
-		if ((fd = net_accept(s->s_lfd)) != -1)
+		if ((fd = net_accept(s->s_lfd)) != -1) {
+			(void)!write(fd, r503, sizeof(r503) - 1);
+			shutdown(fd, SHUT_WR);
 			close(fd);
+			stats_add(s->s_st, STAT_ACCEPTED, 1);
+			stats_add(s->s_st, STAT_CLOSED, 1);
+			stats_add(s->s_st, STAT_REJECTED, 1);
+		}
 		s->s_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
 	loop_unwatch(&s->s_loop, s->s_lfd);
@@ -779,13 +788,19 @@ server_setup(struct server *s)
 	return 0;
 }
 
+/*
+ * One worker per process, whose state lives until the process exits:
+ * static, so that what it points to stays reachable and leak checkers
+ * can tell it from a real leak.
+ */
+static struct server server;
+
 int
 server_run(const struct server_conf *sc, int idx)
 {
-	struct server *s;
+	struct server *s = &server;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return -1;
+	memset(s, 0, sizeof(*s));
 	s->s_conf = sc;
 	s->s_idx = idx;
 	s->s_st = &sc->sc_stats->sh_slot[idx];
