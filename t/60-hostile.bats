@@ -468,9 +468,10 @@ cpu_ticks() {
 	[ $((t1 - t0)) -lt 40 ]
 	kill -0 "$COMETD_PID"
 	wait_until 10 grep -q '^conns 100 connected 100' "$BATS_TEST_TMPDIR/crowd"
-	# it answered what it could hold: streams, and 503 for the rest
+	# it answered what it could hold: streams, and 503 from the reserve
 	awk '$1 == "status" && $2 == 200 { ok = $3 } END { exit !(ok >= 40) }' \
 	    "$BATS_TEST_TMPDIR/crowd"
+	grep -q '^status 503 ' "$BATS_TEST_TMPDIR/crowd"
 	# descriptors free again: it accepts and serves
 	wait_until 10 curl -sf "$URL/stats" -o /dev/null
 	[ "$(awk '{ print $1 }' "/proc/$COMETD_PID/task/$COMETD_PID/children")" = "$w" ]
@@ -533,4 +534,23 @@ cpu_ticks() {
 		    " 0 \r \n \r \n" ]
 	done
 	PORT=$HPORT still_streaming
+}
+@test "hostile: body over the 64 KB message cap is 413" {
+	refused 413 "POST /send/a HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n$(fill 70000 m)"
+	still_streaming
+}
+
+@test "hostile: chunked body over the message cap is 413" {
+	refused 413 "POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n11170\r\n$(fill 70000 m)\r\n0\r\n\r\n"
+	still_streaming
+}
+
+@test "hostile: a body that never completes is 408 after the timeout" {
+	refused 408 'POST /send/a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part'
+	still_streaming
+}
+
+@test "hostile: a chunked body that never completes is 408" {
+	refused 408 'POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel'
+	still_streaming
 }
