@@ -49,6 +49,9 @@ body_frame(struct body *b, int c)
 		}
 		if (b->b_digits == 0 || v >= 0)
 			return BODY_ERROR;
+		/* after the size: an extension (";", maybe after BWS) or CRLF */
+		if (c != ';' && c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return BODY_ERROR;
 		/* FALLTHROUGH */
 	case BODY_EXT:
 		if (c != '\n')

@@ -80,6 +80,8 @@ main(void)
 	expect(-1, "x\r\n", -1, "", 0);
 	expect(-1, "5\r\nhelloXX", -1, "", 0);
 	expect(-1, "1234567890123456\r\n", -1, "", 0);
+	expect(-1, "5g\r\nhello\r\n0\r\n\r\n", -1, "", 0);
+	expect(-1, "5 ;a\r\nhello\r\n0\r\n\r\n", 1, "hello", 0);
 	if (fails) {
 		fprintf(stderr, "body_test: %d failed\n", fails);
 		return 1;
