@@ -1,6 +1,7 @@
 /*
- * outq.h: a streaming connection's messages, written at once when the
- * kernel takes them and queued, bounded, when it does not.
+ * outq.h: a streaming connection's pending messages: queued (outq_queue)
+ * and written in as few writev calls as the kernel allows (outq_flush),
+ * or written at once and queued only if refused (outq_send).
  *
  * A message chunk is "Recvd msg #N: '<body>'\n" (chunk-framed unless the
  * client spoke HTTP/1.0).  It goes out with one writev of a per-connection

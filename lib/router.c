@@ -9,9 +9,15 @@
  *   (batched per owner per loop pass), whatever the number of workers:
  *   no broadcast to every worker per message, no shared index to lock.
  * - A broadcast costs one record per worker.
- * - The index costs at most 32 bytes per connection (uidx.h); a
- *   connection that reads costs no memory per message, one that does not
- *   holds up to rc_qmax queue entries of 16 bytes plus shared bodies.
+ * - A stream's messages are queued during a loop pass and written with
+ *   one writev per stream when the pass ends (router_tick): at 100,000
+ *   connections the kernel's cost per write to a cold socket, not the
+ *   bytes, bounds deliveries per second, so several messages for one
+ *   stream in a pass cost one write.  The bound rc_qmax applies to what
+ *   the kernel refused, not to what one pass gathered.
+ * - The index costs under 32 bytes per connection (uidx.h); a
+ *   connection that reads keeps no memory past the pass, one that does
+ *   not holds up to rc_qmax queue entries of 16 bytes plus shared bodies.
  *
  * Record types over the mailboxes:
  *   HANDOFF  Id, flags, one descriptor       accepting worker -> owner
@@ -194,8 +200,11 @@ router_forget(struct router *r, int fd)
 		return;
 	uidx_logout(&r->r_ux, fd);
 	outq_free(&r->r_q[fd]);
-	free(r->r_pub[fd]);
-	r->r_pub[fd] = NULL;
+	/* only read otherwise: untouched pages of r_pub stay zero pages */
+	if (r->r_pub[fd] != NULL) {
+		free(r->r_pub[fd]);
+		r->r_pub[fd] = NULL;
+	}
 }
 
 /*
