@@ -168,7 +168,7 @@ router_mine(const struct router *r, const char *id, size_t len)
 	return route_owner(id, len, r->r_n) == r->r_self;
 }
 
-void
+int
 router_handoff(struct router *r, int fd, const char *id, size_t len,
     int flags)
 {
@@ -178,9 +178,8 @@ router_handoff(struct router *r, int fd, const char *id, size_t len,
 	h.mr_type = REC_HANDOFF;
 	h.mr_flags = (uint8_t)flags;
 	stats_add(r->r_st, STAT_HANDOFFS, 1);
-	if (mbox_put(r->r_mb, route_owner(id, len, r->r_n), &h, id, len,
-	    NULL, 0, fd) == -1)
-		stats_add(r->r_st, STAT_CLOSED, 1);
+	return mbox_put(r->r_mb, route_owner(id, len, r->r_n), &h, id, len,
+	    NULL, 0, fd);
 }
 
 int
@@ -508,10 +507,9 @@ router_body(struct router *r, int fd, const char *buf, size_t len)
 		memcpy(p->p_buf + p->p_have, buf + used, n);
 		dlen = n;
 		rc = body_decode(&p->p_body, p->p_buf + p->p_have, &dlen, &took);
-		if (rc == -1) {
-			r->r_ops->ro_close(r->r_host, fd, 0);
+		/* the caller answers 400 and closes; router_forget cleans up */
+		if (rc == -1)
 			return -1;
-		}
 		used += took;
 		p->p_have += dlen;
 		p->p_done = rc == 1;

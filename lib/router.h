@@ -76,8 +76,9 @@ int	router_mine(const struct router *, const char *, size_t);
 /*
  * Move the stream fd (GET /test/<id>, already out of the server's table
  * and epoll set) to the worker that owns id.  The router owns fd now.
+ * Returns 0, or -1 (out of memory) when fd had to be closed instead.
  */
-void	router_handoff(struct router *, int, const char *, size_t, int);
+int	router_handoff(struct router *, int, const char *, size_t, int);
 
 /* A stream started on fd: log it in under its Id.  Returns 0 or -1. */
 int	router_login(struct router *, int);
@@ -100,7 +101,8 @@ int	router_publishing(const struct router *, int);
 /*
  * Body bytes of fd's publish request, buf[0..len).  Returns how many it
  * used (fewer than len once the body is complete: the rest belongs to
- * the next request), or -1 if the body was malformed and fd was closed.
+ * the next request), or -1 if the chunked framing is broken: the caller
+ * must answer 400 and close fd.
  * The answer comes through ro_answer, possibly later.
  */
 ssize_t	router_body(struct router *, int, const char *, size_t);

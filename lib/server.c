@@ -260,7 +260,12 @@ stream_handoff(struct server *s, int fd, const char *id, size_t idlen,
 		stats_add(s->s_st, STAT_CAPPED, -1);
 	stats_add(s->s_st, STAT_ACTIVE, -1);
 	memset(c, 0, sizeof(*c));
-	router_handoff(s->s_router, fd, id, idlen, raw ? ROUTER_RAW : 0);
+	if (router_handoff(s->s_router, fd, id, idlen, raw ? ROUTER_RAW : 0) ==
+	    -1) {
+		/* closed instead: its place under the cap comes back */
+		stats_cap_put(s->s_conf->sc_stats, 1);
+		stats_add(s->s_st, STAT_CLOSED, 1);
+	}
 	return -1;
 }
 
@@ -327,6 +332,16 @@ req_expects(const struct server *s, const struct http_req *r)
 	return 0;
 }
 
+/* A publish body with broken chunked framing: 400, and close. */
+static int
+req_broken(struct server *s, int fd)
+{
+	conn_get(s, fd)->c_flags &= ~(CF_PUB | CF_PUBCLOSE);
+	stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
+	(void)respond_status(s, fd, 400, 0, 1);
+	return -1;
+}
+
 /*
  * POST: the router takes publish requests and their bodies.  Returns 0
  * when it took this one, -1 if fd was closed, or the status to answer.
@@ -356,8 +371,9 @@ req_post(struct server *s, int fd, const struct http_req *r)
 	    conn_write(s, fd, cont, sizeof(cont) - 1) == -1)
 		return -1;
 	/* an empty body is complete already: no input will say so */
-	if (router_body(s->s_router, fd, "", 0) == -1 ||
-	    conn_get(s, fd)->c_state != CS_REQ)
+	if (router_body(s->s_router, fd, "", 0) == -1)
+		return req_broken(s, fd);
+	if (conn_get(s, fd)->c_state != CS_REQ)
 		return -1;
 	return 0;
 }
@@ -431,7 +447,7 @@ req_input(struct server *s, int fd, const char *buf, size_t len)
 		if (c->c_flags & CF_PUB) {
 			if ((n = router_body(s->s_router, fd, buf + off,
 			    len - off)) == -1)
-				return -1;
+				return req_broken(s, fd);
 			off += n;
 			conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
 			/* answered and closed, or waiting for replies */
