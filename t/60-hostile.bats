@@ -554,3 +554,23 @@ cpu_ticks() {
 	refused 408 'POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel'
 	still_streaming
 }
+@test "hostile: non-hex chunk size is 400" {
+	refused 400 'POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n'
+	still_streaming
+}
+
+@test "hostile: chunk size with trailing garbage is 400" {
+	refused 400 'POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5g\r\nhello\r\n0\r\n\r\n'
+	still_streaming
+}
+
+@test "hostile: chunk size overflowing 64 bits is 400" {
+	refused 400 'POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\nhello\r\n0\r\n\r\n'
+	still_streaming
+}
+
+@test "hostile: chunk data without its CRLF is 400" {
+	refused 400 'POST /send/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n'
+	still_streaming
+}
+
