@@ -292,9 +292,11 @@ nrecvd() {
 
 @test "router: 2,000 cometflood connections over -w 4: batch and broadcast reach all" {
 	start_cometd -w 4 -i 0
+	# the binary itself, not the timeout wrapper, so that teardown's
+	# SIGTERM reaches it; -d bounds its life if teardown never runs
 	cometgen -a 127.0.0.1 -p "$PORT" 2000 |
-	    cometflood -w 0 -r 100ms -d 60 >"$BATS_TEST_TMPDIR/flood" \
-	    2>"$BATS_TEST_TMPDIR/flood.err" 3>&- &
+	    "$COMET_BIN/cometflood" -w 0 -r 100ms -d 30 \
+	    >"$BATS_TEST_TMPDIR/flood" 2>"$BATS_TEST_TMPDIR/flood.err" 3>&- &
 	comet_track $!
 	wait_until 20 active_is 2000
 	[ "$(stat_of handoffs)" -gt 0 ]
