@@ -17,6 +17,18 @@ raw() {
 	exec 5<&-
 }
 
+# raw_until TEXT FORMAT [ARGS...]: like raw, but read lines only until one
+# holds TEXT (20 s at most), so a slow machine cannot cut the answer short.
+raw_until() {
+	local text=$1
+	shift
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	# shellcheck disable=SC2059
+	printf "$@" >&5
+	timeout 20 awk -v t="$text" '{ print } index($0, t) { exit }' <&5 || true
+	exec 5<&-
+}
+
 # workers: the worker PIDs of the running cometd, by parent PID.
 workers() {
 	pgrep -P "$COMETD_PID" | sort
@@ -94,8 +106,7 @@ stat_is() {
 
 @test "cometd: welcome line and chunks every -i 100" {
 	start_cometd -w 1 -i 100
-	run curl -sN --max-time 0.45 "$URL/test/foo"
-	[ "$status" -eq 28 ]	# still streaming when curl gave up
+	run first_lines 3 "$URL/test/foo"
 	[ "${lines[0]}" = "Mochiconntest welcomes you! Your Id: foo" ]
 	[ "${lines[1]}" = "Chunk 1 for id foo" ]
 	[ "${lines[2]}" = "Chunk 2 for id foo" ]
@@ -164,7 +175,7 @@ stat_is() {
 @test "cometd: Ids up to 255 bytes are echoed, longer get 414" {
 	start_cometd -w 1 -i 100
 	id=$(printf 'i%.0s' $(seq 1 255))
-	run curl -sN --max-time 0.25 "$URL/test/$id"
+	run first_lines 2 "$URL/test/$id"
 	[ "${lines[0]}" = "Mochiconntest welcomes you! Your Id: $id" ]
 	[ "${lines[1]}" = "Chunk 1 for id $id" ]
 	run curl -s -o /dev/null -w '%{http_code}' "$URL/test/${id}x"
@@ -173,7 +184,7 @@ stat_is() {
 
 @test "cometd: the Id is echoed raw, never decoded into the head" {
 	start_cometd -w 1 -i 100
-	run raw 0.3 'GET /test/a%%0d%%0aX:y?q=1 HTTP/1.1\r\nHost: x\r\n\r\n'
+	run raw_until 'Chunk 1 for id' 'GET /test/a%%0d%%0aX:y?q=1 HTTP/1.1\r\nHost: x\r\n\r\n'
 	[[ "$output" == *"Your Id: a%0d%0aX:y"$'\n'* ]]
 	[[ "$output" != *$'\nX:y'* ]]
 	run raw 5 'GET /test/a\rX:y HTTP/1.1\r\nHost: x\r\n\r\n'
@@ -182,11 +193,11 @@ stat_is() {
 
 @test "cometd: HTTP/1.0 gets the stream unchunked, and HEAD closes" {
 	start_cometd -w 1 -i 100
-	run raw 0.6 'GET /test/old HTTP/1.0\r\n\r\n'
+	run raw_until 'Chunk 1 for id old' 'GET /test/old HTTP/1.0\r\n\r\n'
 	[[ "$output" == *"Connection: close"* ]]
 	[[ "$output" != *"Transfer-Encoding"* ]]
-	[[ "$output" == *$'\r\n\r\nMochiconntest welcomes you! Your Id: old\nChunk 1 for id old\n'* ]]
-	run curl -s --http1.0 --max-time 0.35 "$URL/test/old"
+	[[ "$output" == *$'\r\n\r\nMochiconntest welcomes you! Your Id: old\nChunk 1 for id old'* ]]
+	run first_lines 2 "$URL/test/old" --http1.0
 	[ "${lines[0]}" = "Mochiconntest welcomes you! Your Id: old" ]
 	[ "${lines[1]}" = "Chunk 1 for id old" ]
 	run raw 5 'HEAD /test/old HTTP/1.0\r\n\r\n'
@@ -253,7 +264,10 @@ stat_is() {
 	[ "$c" -ge 3 ]
 	[ "$((a + c))" -eq "$n" ]
 	chunks=$(awk '$1 == "chunks" { print $2 }' "$BATS_TEST_TMPDIR/stats")
-	[ "$chunks" -eq "$(grep -c . "$BATS_TEST_TMPDIR/out")" ]
+	# a chunk the server counted may still have been in flight when curl
+	# gave up: at most one per connection
+	got=$(grep -c . "$BATS_TEST_TMPDIR/out")
+	[ "$chunks" -ge "$got" ] && [ "$chunks" -le "$((got + 3))" ]
 	[ "$(awk '$1 == "bytes_out" { print $2 }' "$BATS_TEST_TMPDIR/stats")" -gt 500 ]
 }
 
@@ -271,7 +285,7 @@ stat_is() {
 	wait_until 5 nworkers_is 2
 	! workers | grep -qx "$victim"
 	for i in 1 2 3 4 5 6 7 8; do
-		run curl -sN --max-time 0.25 "$URL/test/after$i"
+		run first_lines 2 "$URL/test/after$i"
 		[ "${lines[1]}" = "Chunk 1 for id after$i" ]
 	done
 	# the dead worker's connections moved from active to closed

@@ -101,3 +101,12 @@ comet_teardown() {
 teardown() {
 	comet_teardown
 }
+
+# first_lines N URL [curl options...]: the first N lines of a stream, however
+# slow the machine: curl stops at the pipe once head has them, and the
+# generous --max-time only bounds a broken server.
+first_lines() {
+	local n=$1
+	shift
+	curl -sN --max-time 20 "$@" | head -n "$n"
+}
