@@ -209,7 +209,7 @@ mem_total() {
 # both live on this host).
 kmem_bytes() {
 	local slab tcp
-	slab=$(awk '$1 == "Slab:" { print $2 * 1024 }' /proc/meminfo)
+	slab=$(awk '$1 == "Slab:" { printf "%.0f\n", $2 * 1024 }' /proc/meminfo)
 	tcp=$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1) }' \
 	    /proc/net/sockstat)
 	echo $((slab + tcp * PAGE_SIZE))
@@ -220,7 +220,7 @@ kmem_bytes() {
 # slab (socket inodes and dentries among it) as free.
 mem_used() {
 	awk '{ v[$1] = $2 }
-	    END { print (v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"]) * 1024 }' \
+	    END { printf "%.0f\n", (v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"]) * 1024 }' \
 	    /proc/meminfo
 }
 
@@ -229,7 +229,7 @@ mem_used() {
 rss_min() {
 	local p r min=
 	for p in "$@"; do
-		r=$(awk '$1 == "VmRSS:" { print $2 * 1024 }' "/proc/$p/status" 2>/dev/null)
+		r=$(awk '$1 == "VmRSS:" { printf "%.0f\n", $2 * 1024 }' "/proc/$p/status" 2>/dev/null)
 		[ -n "$r" ] || continue
 		if [ -z "$min" ] || [ "$r" -lt "$min" ]; then min=$r; fi
 	done
