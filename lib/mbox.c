@@ -105,7 +105,11 @@ mbox_room(struct mbox_out *o, size_t len)
 		o->mo_nfd -= o->mo_fdoff;
 		o->mo_fdoff = 0;
 	}
-	for (cap = o->mo_cap ? o->mo_cap : 4096; cap < o->mo_len + len;)
+	/*
+	 * Start small: a worker keeps one buffer per peer, and with 64
+	 * workers a page each would cost ~16 bytes per connection.
+	 */
+	for (cap = o->mo_cap ? o->mo_cap : 256; cap < o->mo_len + len;)
 		cap *= 2;
 	if (cap != o->mo_cap) {
 		if ((p = realloc(o->mo_buf, cap)) == NULL)
@@ -114,7 +118,7 @@ mbox_room(struct mbox_out *o, size_t len)
 		o->mo_cap = cap;
 	}
 	if (o->mo_nfd == o->mo_fdcap) {
-		cap = o->mo_fdcap ? o->mo_fdcap * 2 : 64;
+		cap = o->mo_fdcap ? o->mo_fdcap * 2 : 8;
 		if ((p = realloc(o->mo_fd, cap * sizeof(int))) == NULL)
 			return -1;
 		o->mo_fd = p;
@@ -251,10 +255,12 @@ mbox_flush(struct mbox *mb, int dest)
 	}
 	o->mo_len = o->mo_off = o->mo_nfd = o->mo_fdoff = 0;
 	/* A burst may have grown the buffer; do not keep it per peer. */
-	if (o->mo_cap > 4 * MBOX_DGRAM) {
+	if (o->mo_cap > 4096) {
 		free(o->mo_buf);
+		free(o->mo_fd);
 		o->mo_buf = NULL;
-		o->mo_cap = 0;
+		o->mo_fd = NULL;
+		o->mo_cap = o->mo_fdcap = 0;
 	}
 	return 0;
 }
