@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "body.h"
+#include "num.h"
 
 /* Chunk sizes above this are refused: a publisher's body is small. */
 #define BODY_MAXDIGITS	15
@@ -22,18 +23,6 @@ body_init(struct body *b, long long clen)
 		b->b_state = BODY_SIZE;
 }
 
-static int
-body_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One framing byte of a chunked body; returns the new state. */
 static enum body_state
 body_frame(struct body *b, int c)
@@ -42,7 +31,7 @@ body_frame(struct body *b, int c)
 
 	switch (b->b_state) {
 	case BODY_SIZE:
-		if ((v = body_hex(c)) >= 0 && b->b_digits < BODY_MAXDIGITS) {
+		if ((v = num_hexdigit(c)) >= 0 && b->b_digits < BODY_MAXDIGITS) {
 			b->b_left = b->b_left * 16 + (unsigned)v;
 			b->b_digits++;
 			return BODY_SIZE;

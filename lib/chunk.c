@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "chunk.h"
+#include "num.h"
 
 enum {
 	S_VERSION,	/* "HTTP/1.x" */
@@ -64,17 +65,6 @@ int
 chunk_is_chunked(const struct chunk_dec *d)
 {
 	return (d->cd_flags & CHUNK_F_CHUNKED) != 0;
-}
-
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch |= 0x20;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
 }
 
 /* One byte of the status line; returns the next state. */
@@ -148,7 +138,7 @@ step_size(struct chunk_dec *d, int ch)
 {
 	int v;
 
-	if ((v = hexval(ch)) >= 0) {
+	if ((v = num_hexdigit(ch)) >= 0) {
 		if (d->cd_num > CHUNK_MAXSIZE >> 4)
 			return S_BAD;
 		d->cd_num = d->cd_num << 4 | v;

@@ -92,3 +92,15 @@ num_parse_ms(const char *s, long long min, long long max, const char **errstr)
 	}
 	return v;
 }
+
+/* The value of one hex digit (either case), or -1 for any other byte. */
+int
+num_hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}

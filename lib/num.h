@@ -4,5 +4,6 @@
 
 long long	num_parse(const char *, long long, long long, const char **);
 long long	num_parse_ms(const char *, long long, long long, const char **);
+int		num_hexdigit(int);
 
 #endif

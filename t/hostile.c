@@ -58,18 +58,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode the escapes of s into req; NUL bytes are why we do it ourselves. */
 static void
 unescape(const char *s)
@@ -85,9 +73,10 @@ unescape(const char *s)
 		case 't': req[reqlen++] = '\t'; break;
 		case '0': req[reqlen++] = '\0'; break;
 		case 'x':
-			if (hexval(s[1]) < 0 || hexval(s[2]) < 0)
+			if (num_hexdigit(s[1]) < 0 || num_hexdigit(s[2]) < 0)
 				errx(2, "bad \\x escape");
-			req[reqlen++] = hexval(s[1]) * 16 + hexval(s[2]);
+			req[reqlen++] = num_hexdigit(s[1]) * 16 +
+			    num_hexdigit(s[2]);
 			s += 2;
 			break;
 		default: req[reqlen++] = *s; break;
