@@ -22,9 +22,9 @@ B	 = build
 endif
 
 PROGS	 = cometd cometflood cometgen cometmem cometsysctl
-LIBSRC	 = $(wildcard lib/*.c)
+LIBSRC	 = $(wildcard lib/*.c lib/*/*.c)
 LIBOBJ	 = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
-HDRS	 = $(wildcard lib/*.h)
+HDRS	 = $(wildcard lib/*.h lib/*/*.h)
 # small C programs the tests run (parser tests, socket holders)
 TSRC	 = $(wildcard t/*.c)
 TPROGS	 = $(TSRC:t/%.c=$(B)/t/%)

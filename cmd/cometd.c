@@ -15,15 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "allow.h"
+#include "server/allow.h"
 #include "log.h"
-#include "mbox.h"
+#include "server/mbox.h"
 #include "net.h"
 #include "num.h"
-#include "prefork.h"
-#include "router.h"
-#include "server.h"
-#include "stats.h"
+#include "server/prefork.h"
+#include "server/router.h"
+#include "server/server.h"
+#include "server/stats.h"
 
 #define FD_RESERVE	32	/* fds a worker keeps for itself */
 #define DAY_MS		86400000LL

@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "feed.h"
-#include "flood.h"
+#include "flood/feed.h"
+#include "flood/flood.h"
 #include "num.h"
-#include "pool.h"
-#include "resolve.h"
-#include "url.h"
+#include "flood/pool.h"
+#include "flood/resolve.h"
+#include "flood/url.h"
 
 #define MAXWORKERS	1024
 #define FD_RESERVE	32	/* a worker's own fds besides connections */

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kmem.h"
+#include "sizing/kmem.h"
 #include "num.h"
-#include "proc.h"
+#include "sizing/proc.h"
 
 struct target {
 	pid_t			tg_pid;

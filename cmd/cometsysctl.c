@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "num.h"
-#include "sysctl.h"
-#include "tune.h"
+#include "sizing/sysctl.h"
+#include "sizing/tune.h"
 
 #define VALLEN	64
 

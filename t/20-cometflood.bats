@@ -24,7 +24,7 @@ last_stats() {
 }
 
 @test "chunked decoder: same result whole, byte by byte and split at random" {
-	run "$COMET_BIN/t/chunktest"
+	run "$COMET_BIN/t/readertest"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"cases ok" ]]
 }

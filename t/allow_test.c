@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "allow.h"
+#include "server/allow.h"
 
 static int fails;
 

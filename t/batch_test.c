@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch.h"
+#include "server/batch.h"
 
 #define MAXID	8
 #define MAXMSG	16

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "body.h"
+#include "server/body.h"
 
 static int fails;
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "server/http.h"
 
 #define OK	1	/* any complete head: the whole input */
 

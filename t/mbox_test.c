@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mbox.h"
+#include "server/mbox.h"
 
 static int fails;
 

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "blob.h"
-#include "outq.h"
+#include "server/blob.h"
+#include "server/outq.h"
 
 static int fails;
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
-#include "uidx.h"
+#include "server/owner.h"
+#include "server/uidx.h"
 
 #define NFD	2000
 
@@ -36,7 +36,7 @@ mkpool(void)
 
 	for (i = 0; n < 4 * NFD; i++) {
 		snprintf(pool[n], sizeof(pool[n]), "u%d", i);
-		if (route_owner(pool[n], strlen(pool[n]), 8) == 3)
+		if (owner_of(pool[n], strlen(pool[n]), 8) == 3)
 			n++;
 	}
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
+#include "server/batch.h"
 
 #define MAXID	8
 #define MAXMSG	32

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "body.h"
+#include "server/body.h"
 
 struct run {
 	char		*r_out;		/* decoded bytes, concatenated */

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "server/http.h"
 
 static const struct http_limits lim = { 1024, 16, 256 };
 

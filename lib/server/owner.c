@@ -9,13 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "route.h"
+#include "owner.h"
 
 #define FNV_BASIS	2166136261u
 #define FNV_PRIME	16777619u
 
 uint32_t
-route_hash(const char *id, size_t len)
+owner_hash(const char *id, size_t len)
 {
 	uint32_t h = FNV_BASIS;
 	size_t i;
@@ -28,9 +28,9 @@ route_hash(const char *id, size_t len)
 }
 
 int
-route_owner(const char *id, size_t len, int workers)
+owner_of(const char *id, size_t len, int workers)
 {
 	if (workers < 2)
 		return 0;
-	return (int)(route_hash(id, len) % (uint32_t)workers);
+	return (int)(owner_hash(id, len) % (uint32_t)workers);
 }

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chunk.h"
+#include "reader.h"
 #include "flood.h"
 
 #define NEVENTS		4096		/* events per epoll_wait */
@@ -42,7 +42,7 @@
 enum { C_FREE, C_CONNECTING, C_HEAD, C_ACTIVE };
 
 struct fconn {
-	struct chunk_dec c_dec;		/* response framing state */
+	struct reader c_dec;		/* response framing state */
 	uint32_t	c_last;		/* ms since start + 1 of the last
 					   chunk; 0: none yet */
 	uint16_t	c_slot;		/* in-flight slot until active */
@@ -239,7 +239,7 @@ conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	if (n <= 0)
 		memcpy(s->s_req, req, rec->fr_len);
 	c = &f->f_conn[fd];
-	chunk_init(&c->c_dec);
+	reader_init(&c->c_dec);
 	c->c_last = 0;
 	c->c_slot = i;
 	c->c_phase = n > 0 ? C_HEAD : C_CONNECTING;
@@ -281,14 +281,14 @@ static int
 conn_head(struct flood *f, int fd)
 {
 	struct fconn *c = &f->f_conn[fd];
-	int status = chunk_status(&c->c_dec);
+	int status = reader_status(&c->c_dec);
 
 	if (status != 200) {
 		snprintf(f->f_why, sizeof(f->f_why), "status %d", status);
 		conn_close(f, fd, f->f_why);
 		return -1;
 	}
-	if (!chunk_is_chunked(&c->c_dec)) {
+	if (!reader_chunked(&c->c_dec)) {
 		conn_close(f, fd, "not chunked");
 		return -1;
 	}
@@ -320,7 +320,7 @@ static void
 conn_read(struct flood *f, int fd)
 {
 	struct fconn *c = &f->f_conn[fd];
-	enum chunk_ev ev;
+	enum reader_ev ev;
 	const char *p = f->f_rbuf;
 	uint32_t k;
 	size_t used;
@@ -335,19 +335,19 @@ conn_read(struct flood *f, int fd)
 	f->f_st->st_bytes += n;
 	for (;;) {
 		k = 0;
-		ev = chunk_feed(&c->c_dec, p, n, &used, &k);
+		ev = reader_feed(&c->c_dec, p, n, &used, &k);
 		if (k)
 			conn_chunks(f, c, k);
 		p += used;
 		n -= used;
-		if (ev == CHUNK_MORE)
+		if (ev == READER_MORE)
 			return;
-		if (ev == CHUNK_HEAD) {
+		if (ev == READER_HEAD) {
 			if (conn_head(f, fd) == -1)
 				return;
 			continue;
 		}
-		conn_close(f, fd, ev == CHUNK_END ? "end" : "bad framing");
+		conn_close(f, fd, ev == READER_END ? "end" : "bad framing");
 		return;
 	}
 }

@@ -1,5 +1,5 @@
 /*
- * chunktest: the chunked decoder gives the same answer however the
+ * readertest: the chunked decoder gives the same answer however the
  * response is split: whole, byte by byte, and in random pieces.  Each
  * piece is copied to the end of a page followed by a PROT_NONE page, so a
  * read past the piece faults.  Exit 0 if all pass, 1 and a line per
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chunk.h"
+#include "flood/reader.h"
 
 struct result {
 	int	heads, status, chunked, end, bad;
@@ -61,26 +61,26 @@ static long pagesz;
 
 /* Feed one piece from the end of the guarded page. */
 static void
-feed_piece(struct chunk_dec *d, struct result *r, const char *s, size_t n)
+feed_piece(struct reader *d, struct result *r, const char *s, size_t n)
 {
 	char *p = guard + pagesz - n;
 	size_t used;
-	enum chunk_ev ev;
+	enum reader_ev ev;
 
 	memcpy(p, s, n);
 	while (n > 0 && !r->bad) {
-		ev = chunk_feed(d, p, n, &used, &r->chunks);
+		ev = reader_feed(d, p, n, &used, &r->chunks);
 		p += used;
 		n -= used;
-		if (ev == CHUNK_HEAD) {
+		if (ev == READER_HEAD) {
 			r->heads++;
-			r->status = chunk_status(d);
-			r->chunked = chunk_is_chunked(d);
+			r->status = reader_status(d);
+			r->chunked = reader_chunked(d);
 			if (r->status != 200 || !r->chunked)
 				break;
-		} else if (ev == CHUNK_END)
+		} else if (ev == READER_END)
 			r->end = 1;
-		else if (ev == CHUNK_BAD)
+		else if (ev == READER_BAD)
 			r->bad = 1;
 	}
 }
@@ -89,12 +89,12 @@ feed_piece(struct chunk_dec *d, struct result *r, const char *s, size_t n)
 static struct result
 run(const char *in, size_t maxpiece)
 {
-	struct chunk_dec d;
+	struct reader d;
 	struct result r;
 	size_t len = strlen(in), off = 0, n;
 
 	memset(&r, 0, sizeof(r));
-	chunk_init(&d);
+	reader_init(&d);
 	while (off < len && !r.bad && !(r.heads &&
 	    (r.status != 200 || !r.chunked))) {
 		n = maxpiece ? maxpiece : 1 + (size_t)rand() % 40;
@@ -130,7 +130,7 @@ main(void)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (guard == MAP_FAILED || mprotect(guard + pagesz, pagesz,
 	    PROT_NONE) == -1) {
-		perror("chunktest: mmap");
+		perror("readertest: mmap");
 		return 1;
 	}
 	srand(42);
@@ -140,6 +140,6 @@ main(void)
 		for (k = 0; k < 500; k++)
 			fail |= check(&cases[i], "random", run(cases[i].in, 0));
 	}
-	printf("chunktest: %zu cases %s\n", i, fail ? "FAILED" : "ok");
+	printf("readertest: %zu cases %s\n", i, fail ? "FAILED" : "ok");
 	return fail;
 }

@@ -1,9 +1,9 @@
 /*
- * chunk.c: decode an HTTP/1.1 response as it arrives, in place.
+ * reader.c: decode an HTTP/1.1 response as it arrives, in place.
  *
  * A flood client holds a million responses open, so it cannot keep a
  * receive buffer per connection.  This decoder is a byte-at-a-time state
- * machine whose whole state fits in struct chunk_dec: any split of the
+ * machine whose whole state fits in struct reader: any split of the
  * stream into segments gives the same result, and the caller reads every
  * connection into one shared buffer.  Chunk data is skipped in one step,
  * so the per-byte loop only runs over the head and the size lines.
@@ -15,7 +15,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "chunk.h"
+#include "reader.h"
 #include "num.h"
 
 enum {
@@ -44,51 +44,51 @@ static const char te_name[] = "transfer-encoding:";
 static const char te_chunked[] = "chunked";
 
 /* A chunk size past this is refused: no stream sends 256 MiB chunks. */
-#define CHUNK_MAXSIZE	0x0fffffffU
+#define READER_MAXSIZE	0x0fffffffU
 
 void
-chunk_init(struct chunk_dec *d)
+reader_init(struct reader *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->cd_state = S_VERSION;
+	d->rd_state = S_VERSION;
 }
 
 /* Returns the status code of the head, 0 until it has been read. */
 int
-chunk_status(const struct chunk_dec *d)
+reader_status(const struct reader *d)
 {
-	return d->cd_status;
+	return d->rd_status;
 }
 
 /* Returns 1 if the head announced a chunked body, else 0. */
 int
-chunk_is_chunked(const struct chunk_dec *d)
+reader_chunked(const struct reader *d)
 {
-	return (d->cd_flags & CHUNK_F_CHUNKED) != 0;
+	return (d->rd_flags & READER_F_CHUNKED) != 0;
 }
 
 /* One byte of the status line; returns the next state. */
 static int
-step_status(struct chunk_dec *d, int ch)
+step_status(struct reader *d, int ch)
 {
-	switch (d->cd_state) {
+	switch (d->rd_state) {
 	case S_VERSION:
-		if (d->cd_match < 7)
-			return ch == "HTTP/1."[d->cd_match++] ? S_VERSION : S_BAD;
-		if (d->cd_match++ == 7)
+		if (d->rd_match < 7)
+			return ch == "HTTP/1."[d->rd_match++] ? S_VERSION : S_BAD;
+		if (d->rd_match++ == 7)
 			return isdigit(ch) ? S_VERSION : S_BAD;
 		if (ch != ' ')
 			return S_BAD;
-		d->cd_match = 0;
+		d->rd_match = 0;
 		return S_STATUS;
 	case S_STATUS:
-		if (d->cd_match == 3)
+		if (d->rd_match == 3)
 			return ch == ' ' || ch == '\r' ? S_REASON :
 			    ch == '\n' ? S_HLINE : S_BAD;
 		if (!isdigit(ch))
 			return S_BAD;
-		d->cd_status = d->cd_status * 10 + (ch - '0');
-		d->cd_match++;
+		d->rd_status = d->rd_status * 10 + (ch - '0');
+		d->rd_match++;
 		return S_STATUS;
 	}
 	/* S_REASON */
@@ -97,33 +97,33 @@ step_status(struct chunk_dec *d, int ch)
 
 /* One byte of the header block; returns the next state. */
 static int
-step_header(struct chunk_dec *d, int ch)
+step_header(struct reader *d, int ch)
 {
-	switch (d->cd_state) {
+	switch (d->rd_state) {
 	case S_HLINE:
 		if (ch == '\r')
 			return S_HEND;
 		if (ch == '\n')
 			return S_SIZE;	/* bare LF ends the head too */
-		d->cd_match = 0;
+		d->rd_match = 0;
 		/* FALLTHROUGH */
 	case S_HNAME:
 		if (ch == '\n')
 			return S_HLINE;
-		if (tolower(ch) != te_name[d->cd_match])
+		if (tolower(ch) != te_name[d->rd_match])
 			return S_HSKIP;
-		if (te_name[++d->cd_match] != '\0')
+		if (te_name[++d->rd_match] != '\0')
 			return S_HNAME;
-		d->cd_match = 0;
+		d->rd_match = 0;
 		return S_HVALUE;
 	case S_HVALUE:
 		if (ch == '\n')
 			return S_HLINE;
 		/* "chunked" has no repeated prefix, so a restart is enough */
-		if (tolower(ch) != te_chunked[d->cd_match])
-			d->cd_match = tolower(ch) == te_chunked[0];
-		else if (te_chunked[++d->cd_match] == '\0') {
-			d->cd_flags |= CHUNK_F_CHUNKED;
+		if (tolower(ch) != te_chunked[d->rd_match])
+			d->rd_match = tolower(ch) == te_chunked[0];
+		else if (te_chunked[++d->rd_match] == '\0') {
+			d->rd_flags |= READER_F_CHUNKED;
 			return S_HSKIP;
 		}
 		return S_HVALUE;
@@ -134,18 +134,18 @@ step_header(struct chunk_dec *d, int ch)
 
 /* One byte of a chunk size; returns the next state. */
 static int
-step_size(struct chunk_dec *d, int ch)
+step_size(struct reader *d, int ch)
 {
 	int v;
 
 	if ((v = num_hexdigit(ch)) >= 0) {
-		if (d->cd_num > CHUNK_MAXSIZE >> 4)
+		if (d->rd_num > READER_MAXSIZE >> 4)
 			return S_BAD;
-		d->cd_num = d->cd_num << 4 | v;
-		d->cd_flags |= CHUNK_F_DIGIT;
+		d->rd_num = d->rd_num << 4 | v;
+		d->rd_flags |= READER_F_DIGIT;
 		return S_SIZE;
 	}
-	if (!(d->cd_flags & CHUNK_F_DIGIT))
+	if (!(d->rd_flags & READER_F_DIGIT))
 		return S_BAD;
 	if (ch == ';' || ch == ' ' || ch == '\t')
 		return S_EXT;
@@ -154,10 +154,10 @@ step_size(struct chunk_dec *d, int ch)
 
 /* One byte of a size line or trailer; returns the next state. */
 static int
-step_frame(struct chunk_dec *d, int ch)
+step_frame(struct reader *d, int ch)
 {
 
-	switch (d->cd_state) {
+	switch (d->rd_state) {
 	case S_SIZE:
 		return step_size(d, ch);
 	case S_EXT:
@@ -173,8 +173,8 @@ step_frame(struct chunk_dec *d, int ch)
 	case S_DATALF:
 		if (ch != '\n')
 			return S_BAD;
-		d->cd_num = 0;
-		d->cd_flags &= ~CHUNK_F_DIGIT;
+		d->rd_num = 0;
+		d->rd_flags &= ~READER_F_DIGIT;
 		return S_SIZE;
 	case S_TLINE:
 		return ch == '\r' ? S_TEND : ch == '\n' ? S_END : S_TSKIP;
@@ -186,31 +186,31 @@ step_frame(struct chunk_dec *d, int ch)
 		return S_BAD;
 	}
 	/* the size line ended: data, or the last chunk's trailers */
-	return d->cd_num ? S_DATA : S_TLINE;
+	return d->rd_num ? S_DATA : S_TLINE;
 }
 
 /*
  * Feed len bytes of the response.  Stops early right after the head
- * (CHUNK_HEAD, so the caller can check the status before the body), at
- * the end of the body (CHUNK_END) or at broken framing (CHUNK_BAD);
- * otherwise uses everything and returns CHUNK_MORE.  *used is set to the
+ * (READER_HEAD, so the caller can check the status before the body), at
+ * the end of the body (READER_END) or at broken framing (READER_BAD);
+ * otherwise uses everything and returns READER_MORE.  *used is set to the
  * bytes consumed and *chunks is increased by the chunk-data units
- * completed.  CHUNK_END stops right after the last byte of the body;
- * any byte fed after that is broken framing.  After CHUNK_BAD every
- * call returns CHUNK_BAD.
+ * completed.  READER_END stops right after the last byte of the body;
+ * any byte fed after that is broken framing.  After READER_BAD every
+ * call returns READER_BAD.
  */
-enum chunk_ev
-chunk_feed(struct chunk_dec *d, const char *p, size_t len, size_t *used,
+enum reader_ev
+reader_feed(struct reader *d, const char *p, size_t len, size_t *used,
     uint32_t *chunks)
 {
 	size_t i = 0, n;
-	int st = d->cd_state;
+	int st = d->rd_state;
 
 	while (i < len) {
 		if (st == S_DATA) {
-			n = len - i < d->cd_num ? len - i : d->cd_num;
+			n = len - i < d->rd_num ? len - i : d->rd_num;
 			i += n;
-			if ((d->cd_num -= n) == 0) {
+			if ((d->rd_num -= n) == 0) {
 				(*chunks)++;
 				st = S_DATACR;
 			}
@@ -218,7 +218,7 @@ chunk_feed(struct chunk_dec *d, const char *p, size_t len, size_t *used,
 		}
 		if (st >= S_END)
 			break;
-		d->cd_state = st;
+		d->rd_state = st;
 		if (st <= S_REASON)
 			st = step_status(d, (unsigned char)p[i++]);
 		else if (st <= S_HEND)
@@ -226,19 +226,19 @@ chunk_feed(struct chunk_dec *d, const char *p, size_t len, size_t *used,
 			    step_header(d, (unsigned char)p[i++]);
 		else
 			st = step_frame(d, (unsigned char)p[i++]);
-		if (st == S_SIZE && d->cd_state <= S_HEND) {
-			d->cd_state = st;
-			d->cd_num = 0;
-			d->cd_flags &= ~CHUNK_F_DIGIT;
+		if (st == S_SIZE && d->rd_state <= S_HEND) {
+			d->rd_state = st;
+			d->rd_num = 0;
+			d->rd_flags &= ~READER_F_DIGIT;
 			*used = i;
-			return CHUNK_HEAD;
+			return READER_HEAD;
 		}
 	}
-	d->cd_state = st;
+	d->rd_state = st;
 	*used = i;
 	if (st == S_END && i == 0 && len > 0)
-		st = d->cd_state = S_BAD;	/* bytes after the end */
+		st = d->rd_state = S_BAD;	/* bytes after the end */
 	if (st == S_END)
-		return CHUNK_END;
-	return st == S_BAD ? CHUNK_BAD : CHUNK_MORE;
+		return READER_END;
+	return st == S_BAD ? READER_BAD : READER_MORE;
 }

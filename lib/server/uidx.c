@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "route.h"
+#include "owner.h"
 #include "uidx.h"
 
 static void *
@@ -117,7 +117,7 @@ uidx_login(struct uidx *ux, int fd, const char *id, size_t len)
 		errno = EEXIST;
 		return -1;
 	}
-	h = route_hash(id, len);
+	h = owner_hash(id, len);
 	s = &ux->ux_slot[uidx_find(ux, id, len, h)];
 	/* New connections go first: the head is the only slot-held fd. */
 	l->ul_next = s->us_fd;
@@ -168,7 +168,7 @@ uidx_logout(struct uidx *ux, int fd)
 		ux->ux_link[l->ul_prev - 1].ul_next = l->ul_next;
 	else {
 		id = ux->ux_key(ux->ux_arg, fd, &len);
-		i = uidx_find(ux, id, len, route_hash(id, len));
+		i = uidx_find(ux, id, len, owner_hash(id, len));
 		if (l->ul_next != 0)
 			ux->ux_slot[i].us_fd = l->ul_next;
 		else
@@ -192,7 +192,7 @@ uidx_first(const struct uidx *ux, const char *id, size_t len)
 {
 	uint32_t i;
 
-	i = uidx_find(ux, id, len, route_hash(id, len));
+	i = uidx_find(ux, id, len, owner_hash(id, len));
 	return (int)ux->ux_slot[i].us_fd - 1;
 }
 

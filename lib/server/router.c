@@ -45,7 +45,7 @@
 #include "loop.h"
 #include "mbox.h"
 #include "outq.h"
-#include "route.h"
+#include "owner.h"
 #include "router.h"
 #include "stats.h"
 #include "uidx.h"
@@ -165,7 +165,7 @@ router_new(const struct router_conf *rc, const struct router_ops *ops,
 int
 router_mine(const struct router *r, const char *id, size_t len)
 {
-	return route_owner(id, len, r->r_n) == r->r_self;
+	return owner_of(id, len, r->r_n) == r->r_self;
 }
 
 int
@@ -178,7 +178,7 @@ router_handoff(struct router *r, int fd, const char *id, size_t len,
 	h.mr_type = REC_HANDOFF;
 	h.mr_flags = (uint8_t)flags;
 	stats_add(r->r_st, STAT_HANDOFFS, 1);
-	return mbox_put(r->r_mb, route_owner(id, len, r->r_n), &h, id, len,
+	return mbox_put(r->r_mb, owner_of(id, len, r->r_n), &h, id, len,
 	    NULL, 0, fd);
 }
 
@@ -369,7 +369,7 @@ router_route(struct router *r, struct pub *p, const char *id, size_t idlen,
 
 	p->p_messages++;
 	stats_add(r->r_st, STAT_MESSAGES_IN, 1);
-	owner = route_owner(id, idlen, r->r_n);
+	owner = owner_of(id, idlen, r->r_n);
 	if (owner == r->r_self) {
 		rp.rp_records = 0;
 		rp.rp_reached = router_to_id(r, id, idlen, msg, len);

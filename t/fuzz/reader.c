@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for cometflood's response decoder (lib/chunk.c).
+ * libFuzzer harness for cometflood's response decoder (lib/flood/reader.c).
  *
  * The decoder promises that any split of the stream gives the same
  * result.  The input (after its first byte) is a response; it is fed
@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chunk.h"
+#include "flood/reader.h"
 
 struct run {
 	size_t		 r_head;	/* offset just after the head, or 0 */
 	size_t		 r_stop;	/* offset of END or BAD, or 0 */
-	int		 r_ev;		/* CHUNK_END, CHUNK_BAD or CHUNK_MORE */
+	int		 r_ev;		/* READER_END, READER_BAD or READER_MORE */
 	uint32_t	 r_chunks;
 	int		 r_status;
 	int		 r_chunked;
@@ -26,25 +26,25 @@ struct run {
 
 /* Feed p[0..len) from stream offset off; returns 1 once decoding stops. */
 static int
-feed(struct chunk_dec *d, struct run *r, const char *p, size_t len,
+feed(struct reader *d, struct run *r, const char *p, size_t len,
     size_t off)
 {
-	enum chunk_ev	 ev;
+	enum reader_ev	 ev;
 	size_t		 used, i = 0;
 
 	while (i < len) {
 		used = (size_t)-1;
-		ev = chunk_feed(d, p + i, len - i, &used, &r->r_chunks);
+		ev = reader_feed(d, p + i, len - i, &used, &r->r_chunks);
 		if (used > len - i)
 			abort();
 		i += used;
-		if (ev == CHUNK_HEAD) {
+		if (ev == READER_HEAD) {
 			if (r->r_head != 0 || used == 0)
 				abort();
 			r->r_head = off + i;
 			continue;
 		}
-		if (ev == CHUNK_MORE) {
+		if (ev == READER_MORE) {
 			if (i != len)
 				abort();
 			continue;
@@ -59,14 +59,14 @@ feed(struct chunk_dec *d, struct run *r, const char *p, size_t len,
 static void
 decode(const uint8_t *data, size_t len, unsigned pattern, struct run *r)
 {
-	struct chunk_dec	 d;
+	struct reader	 d;
 	char			*buf;
 	size_t			 off = 0, n;
 	unsigned		 k = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->r_ev = CHUNK_MORE;
-	chunk_init(&d);
+	r->r_ev = READER_MORE;
+	reader_init(&d);
 	while (off < len) {
 		/* pattern 0 is "all at once"; else pieces of 1..8 bytes */
 		n = pattern == 0 ? len : ((pattern >> (k++ % 8)) & 7) + 1;
@@ -83,8 +83,8 @@ decode(const uint8_t *data, size_t len, unsigned pattern, struct run *r)
 		free(buf);
 		off += n;
 	}
-	r->r_status = chunk_status(&d);
-	r->r_chunked = chunk_is_chunked(&d);
+	r->r_status = reader_status(&d);
+	r->r_chunked = reader_chunked(&d);
 }
 
 int
