@@ -2,7 +2,7 @@
  * cometd: the seed's comet server.  GET /test/<Id> streams a welcome
  * line and then "Chunk N for id <Id>" every interval, as HTTP/1.1
  * chunked.  This file holds options, limits and supervision; the worker
- * is lib/server.c.
+ * is lib/server/.
  */
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -21,7 +21,6 @@
 #include "net.h"
 #include "num.h"
 #include "server/prefork.h"
-#include "server/router.h"
 #include "server/server.h"
 #include "server/stats.h"
 
@@ -133,18 +132,17 @@ main(int argc, char *argv[])
 	conf.sc_workers = sysconf(_SC_NPROCESSORS_ONLN);
 	if (conf.sc_workers < 1)
 		conf.sc_workers = 1;
-	allow_loopback(&conf.sc_route.rc_allow);
-	conf.sc_route.rc_msgmax = ROUTER_MSGMAX;
-	conf.sc_route.rc_qmax = ROUTER_QMAX;
-	conf.sc_route.rc_idmax = SERVER_ID_MAX;
+	allow_loopback(&conf.sc_allow);
+	conf.sc_msgmax = SERVER_MSGMAX;
+	conf.sc_qmax = SERVER_QMAX;
 	while ((ch = getopt(argc, argv, "a:b:hi:l:m:n:p:q:s:t:u:vw:z:")) !=
 	    -1) {
 		switch (ch) {
 		case 'a':
 			/* the first -a replaces the loopback default */
 			if (!allowed++)
-				conf.sc_route.rc_allow.al_n = 0;
-			if (allow_add(&conf.sc_route.rc_allow, optarg) == -1) {
+				conf.sc_allow.al_n = 0;
+			if (allow_add(&conf.sc_allow, optarg) == -1) {
 				warnx("allow %s: %s", optarg, errno == ENOSPC ?
 				    "too many rules" : "invalid");
 				usage(stderr, 2);
@@ -173,7 +171,7 @@ main(int argc, char *argv[])
 			conf.sc_port = number(optarg, 0, 65535, "port");
 			break;
 		case 'q':
-			conf.sc_route.rc_qmax = number(optarg, 1, 1000000,
+			conf.sc_qmax = number(optarg, 1, 1000000,
 			    "queue");
 			break;
 		case 's':
@@ -193,7 +191,7 @@ main(int argc, char *argv[])
 			conf.sc_workers = number(optarg, 1, 1024, "workers");
 			break;
 		case 'z':
-			conf.sc_route.rc_msgmax = number(optarg, 1, MBOX_DGRAM,
+			conf.sc_msgmax = number(optarg, 1, MBOX_DGRAM,
 			    "message bytes");
 			break;
 		default:

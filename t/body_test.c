@@ -34,7 +34,7 @@ decode(long long clen, const char *in, size_t step, char *out, size_t *rest)
 		olen += n;
 		off += used;
 	}
-	if (rc == 0 && b.b_state == BODY_DONE)
+	if (rc == 0 && b.bd_state == BODY_DONE)
 		rc = 1;
 	out[olen] = '\0';
 	*rest = len - off;

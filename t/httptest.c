@@ -125,10 +125,10 @@ check(const struct tcase *t)
 		return 1;
 	}
 	if (t->t_want == OK) {
-		flags = r.r_chunked | r.r_close << 1 | (r.r_minor == 0) << 2;
-		if (r.r_clen != t->t_clen || flags != t->t_flags) {
+		flags = r.rq_chunked | r.rq_close << 1 | (r.rq_minor == 0) << 2;
+		if (r.rq_clen != t->t_clen || flags != t->t_flags) {
 			printf("not ok: %s: clen %lld flags %d\n", t->t_name,
-			    r.r_clen, flags);
+			    r.rq_clen, flags);
 			return 1;
 		}
 	}
@@ -176,11 +176,11 @@ check_fields(void)
 	struct http_req r;
 
 	if (parse_at_end(in, strlen(in), &r, h, &lim) != (int)strlen(in) ||
-	    r.r_methodlen != 3 || memcmp(r.r_method, "GET", 3) != 0 ||
-	    r.r_targetlen != 13 || memcmp(r.r_target, "/test/abc?x=1", 13) ||
-	    r.r_minor != 1 || r.r_nhdrs != 2 || h[1].h_namelen != 3 ||
-	    memcmp(h[1].h_name, "X-A", 3) != 0 || h[1].h_vallen != 3 ||
-	    memcmp(h[1].h_val, "v w", 3) != 0) {
+	    r.rq_methodlen != 3 || memcmp(r.rq_method, "GET", 3) != 0 ||
+	    r.rq_targetlen != 13 || memcmp(r.rq_target, "/test/abc?x=1", 13) ||
+	    r.rq_minor != 1 || r.rq_nhdrs != 2 || h[1].hh_namelen != 3 ||
+	    memcmp(h[1].hh_name, "X-A", 3) != 0 || h[1].hh_vallen != 3 ||
+	    memcmp(h[1].hh_val, "v w", 3) != 0) {
 		printf("not ok: fields\n");
 		return 1;
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "server/blob.h"
+#include "server/frame.h"
 #include "server/outq.h"
 
 static int fails;
@@ -40,11 +41,11 @@ expect_chunk(const struct outq_frame *f, const struct blob *b, uint32_t n)
 	else
 		len = snprintf(text, sizeof(text), "Chunk %u for id %.*s\n", n,
 		    (int)f->of_idlen, f->of_id);
-	if (f->of_chunked)
+	if (f->of_fm == &frame_chunked)
 		wantlen += (size_t)sprintf(want + wantlen, "%x\r\n", len);
 	memcpy(want + wantlen, text, (size_t)len);
 	wantlen += (size_t)len;
-	if (f->of_chunked) {
+	if (f->of_fm == &frame_chunked) {
 		memcpy(want + wantlen, "\r\n", 2);
 		wantlen += 2;
 	}
@@ -63,10 +64,22 @@ drain(int fd, size_t max)
 	}
 }
 
-static void
-run(int chunked)
+/* Queue the piece (m, n) and write what the queue holds, as cometd does. */
+static int
+send_piece(struct outq **q, int fd, const struct outq_frame *f,
+    struct blob *m, uint32_t n, uint32_t max, uint64_t *nw)
 {
-	struct outq_frame f = { chunked, "user42", 6 };
+	int rc;
+
+	if ((rc = outq_queue(q, m, n, max)) != OUTQ_QUEUED)
+		return rc;
+	return outq_flush(q, fd, f, nw);
+}
+
+static void
+run(const struct frame *fm)
+{
+	struct outq_frame f = { fm, "user42", 6 };
 	struct outq *q = NULL;
 	struct blob *b[8];
 	char msg[300];
@@ -87,7 +100,7 @@ run(int chunked)
 	for (i = 0; i < 3000; i++) {
 		struct blob *m = i % 7 == 6 ? NULL : b[random() % 8];
 
-		rc = outq_send(&q, sv[0], &f, m, ++n, 1000000, &nw);
+		rc = send_piece(&q, sv[0], &f, m, ++n, 1000000, &nw);
 		CHECK(rc == OUTQ_DONE || rc == OUTQ_QUEUED);
 		expect_chunk(&f, m, n);
 		queued += rc == OUTQ_QUEUED;
@@ -118,7 +131,7 @@ run(int chunked)
 static void
 bound(void)
 {
-	struct outq_frame f = { 1, "x", 1 };
+	struct outq_frame f = { &frame_chunked, "x", 1 };
 	struct outq *q = NULL;
 	struct blob *b;
 	char big[10000];
@@ -130,7 +143,7 @@ bound(void)
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	for (i = 0; i < 10000 && rc != OUTQ_FULL; i++)
-		rc = outq_send(&q, sv[0], &f, b, (uint32_t)i, 5, &nw);
+		rc = send_piece(&q, sv[0], &f, b, (uint32_t)i, 5, &nw);
 	CHECK(rc == OUTQ_FULL);
 	CHECK(q != NULL && q->q_count == 5);
 	CHECK(b->b_ref == 6);
@@ -141,8 +154,9 @@ bound(void)
 	CHECK(q == NULL && b->b_ref == 1);
 	/* the peer is gone: an error, not a queue */
 	close(sv[1]);
-	CHECK(outq_send(&q, sv[0], &f, b, 1, 5, &nw) == OUTQ_ERROR);
-	CHECK(q == NULL);
+	CHECK(send_piece(&q, sv[0], &f, b, 1, 5, &nw) == OUTQ_ERROR);
+	outq_free(&q);
+	CHECK(q == NULL && b->b_ref == 1);
 	blob_unref(b);
 	close(sv[0]);
 }
@@ -151,7 +165,7 @@ bound(void)
 static void
 many(void)
 {
-	struct outq_frame f = { 1, "x", 1 };
+	struct outq_frame f = { &frame_chunked, "x", 1 };
 	struct outq *q = NULL;
 	struct blob *b = blob_new("hi", 2);
 	uint64_t nw = 0;
@@ -174,8 +188,8 @@ main(void)
 {
 	/* a write to a closed peer must fail, not kill the test */
 	signal(SIGPIPE, SIG_IGN);
-	run(1);
-	run(0);
+	run(&frame_chunked);
+	run(&frame_http10);
 	bound();
 	many();
 	if (fails) {

@@ -14,9 +14,9 @@
 void
 batch_init(struct batch *b, size_t maxid, size_t maxmsg)
 {
-	b->b_maxid = maxid;
-	b->b_maxmsg = maxmsg;
-	b->b_skip = 0;
+	b->bt_maxid = maxid;
+	b->bt_maxmsg = maxmsg;
+	b->bt_skip = 0;
 }
 
 int
@@ -57,11 +57,11 @@ batch_line(const struct batch *b, const char *p, size_t len,
 	out->bl_idlen = (size_t)(tab - p);
 	out->bl_msg = tab + 1;
 	out->bl_msglen = len - out->bl_idlen - 1;
-	if (!batch_idok(out->bl_id, out->bl_idlen, b->b_maxid))
+	if (!batch_idok(out->bl_id, out->bl_idlen, b->bt_maxid))
 		out->bl_status = BATCH_BADID;
 	else if (out->bl_msglen == 0)
 		out->bl_status = BATCH_EMPTY;
-	else if (out->bl_msglen > b->b_maxmsg)
+	else if (out->bl_msglen > b->bt_maxmsg)
 		out->bl_status = BATCH_TOOLONG;
 	else
 		out->bl_status = BATCH_OK;
@@ -75,10 +75,10 @@ batch_skip(struct batch *b, const char *buf, size_t len, int final)
 
 	if ((nl = memchr(buf, '\n', len)) == NULL) {
 		if (final)
-			b->b_skip = 0;
+			b->bt_skip = 0;
 		return len;
 	}
-	b->b_skip = 0;
+	b->bt_skip = 0;
 	return (size_t)(nl - buf) + 1;
 }
 
@@ -92,10 +92,10 @@ batch_next(struct batch *b, const char *buf, size_t len, int final,
 	out->bl_status = BATCH_NONE;
 	if (len == 0)
 		return 0;
-	if (b->b_skip)
+	if (b->bt_skip)
 		return batch_skip(b, buf, len, final);
 	/* Id, TAB, message, CR, LF: anything longer cannot be valid. */
-	limit = b->b_maxid + b->b_maxmsg + 3;
+	limit = b->bt_maxid + b->bt_maxmsg + 3;
 	scan = len < limit ? len : limit;
 	if ((nl = memchr(buf, '\n', scan)) != NULL) {
 		batch_line(b, buf, (size_t)(nl - buf), out);
@@ -104,7 +104,7 @@ batch_next(struct batch *b, const char *buf, size_t len, int final,
 	if (len >= limit) {
 		/* Stop at limit: a newline after it ends the skipped line. */
 		out->bl_status = BATCH_TOOLONG;
-		b->b_skip = 1;
+		b->bt_skip = 1;
 		return limit;
 	}
 	if (!final)

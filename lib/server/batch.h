@@ -15,13 +15,13 @@ enum batch_status {
 	BATCH_NOTAB,	/* no TAB in the line */
 	BATCH_BADID,	/* Id empty, too long or not visible ASCII */
 	BATCH_EMPTY,	/* empty message */
-	BATCH_TOOLONG	/* message longer than b_maxmsg */
+	BATCH_TOOLONG	/* message longer than bt_maxmsg */
 };
 
 struct batch {
-	size_t		 b_maxid;	/* longest Id accepted, bytes */
-	size_t		 b_maxmsg;	/* longest message accepted, bytes */
-	int		 b_skip;	/* inside an over-long line: drop to \n */
+	size_t		 bt_maxid;	/* longest Id accepted, bytes */
+	size_t		 bt_maxmsg;	/* longest message accepted, bytes */
+	int		 bt_skip;	/* inside an over-long line: drop to \n */
 };
 
 struct batch_line {
@@ -42,7 +42,7 @@ void	batch_init(struct batch *, size_t, size_t);
  * the message) and sets out->bl_status.  Returns 0 only when more input
  * is needed (or buf is empty).  A line longer than the limits is reported
  * once as BATCH_TOOLONG and its remaining bytes are skipped, so a caller
- * may keep a buffer no longer than b_maxid + b_maxmsg + 3 bytes.
+ * may keep a buffer no longer than bt_maxid + bt_maxmsg + 3 bytes.
  */
 size_t	batch_next(struct batch *, const char *, size_t, int,
 	    struct batch_line *);

@@ -17,10 +17,10 @@ body_init(struct body *b, long long clen)
 {
 	memset(b, 0, sizeof(*b));
 	if (clen >= 0) {
-		b->b_state = clen == 0 ? BODY_DONE : BODY_LENGTH;
-		b->b_left = (unsigned long long)clen;
+		b->bd_state = clen == 0 ? BODY_DONE : BODY_LENGTH;
+		b->bd_left = (unsigned long long)clen;
 	} else
-		b->b_state = BODY_SIZE;
+		b->bd_state = BODY_SIZE;
 }
 
 /* One framing byte of a chunked body; returns the new state. */
@@ -29,14 +29,14 @@ body_frame(struct body *b, int c)
 {
 	int v;
 
-	switch (b->b_state) {
+	switch (b->bd_state) {
 	case BODY_SIZE:
-		if ((v = num_hexdigit(c)) >= 0 && b->b_digits < BODY_MAXDIGITS) {
-			b->b_left = b->b_left * 16 + (unsigned)v;
-			b->b_digits++;
+		if ((v = num_hexdigit(c)) >= 0 && b->bd_digits < BODY_MAXDIGITS) {
+			b->bd_left = b->bd_left * 16 + (unsigned)v;
+			b->bd_digits++;
 			return BODY_SIZE;
 		}
-		if (b->b_digits == 0 || v >= 0)
+		if (b->bd_digits == 0 || v >= 0)
 			return BODY_ERROR;
 		/* after the size: an extension (";", maybe after BWS) or CRLF */
 		if (c != ';' && c != ' ' && c != '\t' && c != '\r' && c != '\n')
@@ -45,8 +45,8 @@ body_frame(struct body *b, int c)
 	case BODY_EXT:
 		if (c != '\n')
 			return BODY_EXT;
-		b->b_digits = 0;
-		return b->b_left == 0 ? BODY_TRAILER : BODY_DATA;
+		b->bd_digits = 0;
+		return b->bd_left == 0 ? BODY_TRAILER : BODY_DATA;
 	case BODY_DATA_CR:
 		return c == '\r' ? BODY_DATA_LF : c == '\n' ? BODY_SIZE :
 		    BODY_ERROR;
@@ -55,11 +55,11 @@ body_frame(struct body *b, int c)
 	case BODY_TRAILER:
 		if (c == '\n')
 			return BODY_DONE;
-		if (c == '\r' && !b->b_cr) {
-			b->b_cr = 1;
+		if (c == '\r' && !b->bd_cr) {
+			b->bd_cr = 1;
 			return BODY_TRAILER;
 		}
-		b->b_cr = 0;
+		b->bd_cr = 0;
 		return BODY_TRAILER_LF;
 	case BODY_TRAILER_LF:
 		return c == '\n' ? BODY_TRAILER : BODY_TRAILER_LF;
@@ -73,26 +73,26 @@ body_decode(struct body *b, char *buf, size_t *len, size_t *used)
 {
 	size_t in = 0, out = 0, n;
 
-	while (in < *len && b->b_state != BODY_DONE &&
-	    b->b_state != BODY_ERROR) {
-		if (b->b_state == BODY_LENGTH || b->b_state == BODY_DATA) {
+	while (in < *len && b->bd_state != BODY_DONE &&
+	    b->bd_state != BODY_ERROR) {
+		if (b->bd_state == BODY_LENGTH || b->bd_state == BODY_DATA) {
 			n = *len - in;
-			if (n > b->b_left)
-				n = (size_t)b->b_left;
+			if (n > b->bd_left)
+				n = (size_t)b->bd_left;
 			memmove(buf + out, buf + in, n);
 			in += n;
 			out += n;
-			b->b_left -= n;
-			if (b->b_left == 0)
-				b->b_state = b->b_state == BODY_LENGTH ?
+			b->bd_left -= n;
+			if (b->bd_left == 0)
+				b->bd_state = b->bd_state == BODY_LENGTH ?
 				    BODY_DONE : BODY_DATA_CR;
 			continue;
 		}
-		b->b_state = body_frame(b, (unsigned char)buf[in++]);
+		b->bd_state = body_frame(b, (unsigned char)buf[in++]);
 	}
 	*len = out;
 	*used = in;
-	if (b->b_state == BODY_ERROR)
+	if (b->bd_state == BODY_ERROR)
 		return -1;
-	return b->b_state == BODY_DONE;
+	return b->bd_state == BODY_DONE;
 }

@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 enum body_state {
-	BODY_LENGTH,	/* Content-Length: b_left bytes to go */
+	BODY_LENGTH,	/* Content-Length: bd_left bytes to go */
 	BODY_SIZE,	/* chunked: reading the hex chunk size */
 	BODY_EXT,	/* chunked: skipping a chunk extension to LF */
-	BODY_DATA,	/* chunked: b_left data bytes to go */
+	BODY_DATA,	/* chunked: bd_left data bytes to go */
 	BODY_DATA_CR,	/* chunked: CR after data */
 	BODY_DATA_LF,	/* chunked: LF after data */
 	BODY_TRAILER,	/* chunked: trailer line, or the final empty line */
@@ -23,10 +23,10 @@ enum body_state {
 };
 
 struct body {
-	enum body_state	 b_state;
-	unsigned long long b_left;	/* bytes left in body or chunk */
-	int		 b_digits;	/* hex digits seen in the size */
-	int		 b_cr;		/* a CR seen where LF is due */
+	enum body_state	 bd_state;
+	unsigned long long bd_left;	/* bytes left in body or chunk */
+	int		 bd_digits;	/* hex digits seen in the size */
+	int		 bd_cr;		/* a CR seen where LF is due */
 };
 
 /* Start a body of clen bytes, or a chunked one when clen < 0. */

@@ -1,28 +1,46 @@
 /*
- * conn.c: connection I/O for a cometd worker: the fd-indexed slots,
- * writing with only the refused part kept (struct pend, bounded, freed
- * when drained), EPOLLOUT only while output is pending, and lingering
- * close.  Input kept while output is blocked shares the same pend.
+ * conn.c: a cometd worker's connections: the fd-indexed slots and their
+ * timeout lists, output with only the refused part kept (struct pend,
+ * bounded, freed when drained; input kept while output is blocked shares
+ * it), the queues of message pieces (outq.h) written once per loop pass,
+ * EPOLLOUT only while output is pending, lingering close.
  */
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conn.h"
+#include "frame.h"
 #include "log.h"
+#include "outq.h"
+#include "server.h"
+#include "stats.h"
+#include "uidx.h"
 
 const char *
 conn_id(const struct conn *c)
 {
-	const char *p;
+	return c->c_idlen <= ID_INLINE ? c->c_id : conn_ptr(c);
+}
 
-	if (c->c_idlen <= ID_INLINE)
-		return c->c_id;
+void *
+conn_ptr(const struct conn *c)
+{
+	void *p;
+
 	memcpy(&p, c->c_id, sizeof(p));
 	return p;
+}
+
+void
+conn_set_ptr(struct conn *c, void *p)
+{
+	memcpy(c->c_id, &p, sizeof(p));
 }
 
 /* Move fd to list l (CL_NONE: no list) due at now + span. */
@@ -39,25 +57,55 @@ conn_list(struct server *s, int fd, int l, uint32_t span)
 }
 
 void
-conn_open(struct server *s, int fd)
+conn_open(struct server *s, int fd, int adopt)
 {
 	struct conn *c = conn_get(s, fd);
 
 	memset(c, 0, sizeof(*c));
 	c->c_state = CS_REQ;
-	if (stats_cap_take(s->s_conf->sc_stats, s->s_conf->sc_max)) {
+	if (adopt || stats_cap_take(s->s_conf->sc_stats, s->s_conf->sc_max)) {
 		c->c_flags |= CF_CAPPED;
 		stats_add(s->s_st, STAT_CAPPED, 1);
 	} else {
 		c->c_flags |= CF_REJECT;
 		stats_add(s->s_st, STAT_REJECTED, 1);
 	}
-	stats_add(s->s_st, STAT_ACCEPTED, 1);
+	if (!adopt) {
+		stats_add(s->s_st, STAT_ACCEPTED, 1);
+		conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
+	}
 	stats_add(s->s_st, STAT_ACTIVE, 1);
-	conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
 	if (loop_add(&s->s_loop, fd, EPOLLIN) == -1)
 		log_warn("epoll add fd %d", fd);
 	log_debug("worker %d: fd %d open", s->s_idx, fd);
+}
+
+/* Drop what the slot holds on the heap and what refers to it. */
+static void
+conn_clear(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+
+	/* logged out at once, while its Id is still there to find it */
+	uidx_logout(&s->s_ux, fd);
+	outq_free(&s->s_q[fd]);
+	conn_list(s, fd, CL_NONE, 0);
+	free(c->c_pend);
+	if ((c->c_state == CS_STREAM && c->c_idlen > ID_INLINE) ||
+	    (c->c_state == CS_REQ && (c->c_flags & CF_PUB)))
+		free(conn_ptr(c));
+	if (c->c_flags & CF_CAPPED)
+		stats_add(s->s_st, STAT_CAPPED, -1);
+	stats_add(s->s_st, STAT_ACTIVE, -1);
+}
+
+void
+conn_release(struct server *s, int fd)
+{
+	/* the socket lives on in the other worker: epoll would keep it */
+	(void)epoll_ctl(s->s_loop.l_epfd, EPOLL_CTL_DEL, fd, NULL);
+	conn_clear(s, fd);
+	memset(conn_get(s, fd), 0, sizeof(struct conn));
 }
 
 /* Close fd and count it; stat is an extra counter to bump or -1. */
@@ -68,19 +116,11 @@ conn_close(struct server *s, int fd, int stat)
 
 	if (c->c_state == CS_FREE)
 		return;
-	/* logged out at once, while its Id is still there to find it */
-	router_forget(s->s_router, fd);
-	conn_list(s, fd, CL_NONE, 0);
-	free(c->c_pend);
-	if (c->c_state == CS_STREAM && c->c_idlen > ID_INLINE)
-		free((void *)conn_id(c));
-	if (c->c_flags & CF_CAPPED) {
+	if (c->c_flags & CF_CAPPED)
 		stats_cap_put(s->s_conf->sc_stats, 1);
-		stats_add(s->s_st, STAT_CAPPED, -1);
-	}
+	conn_clear(s, fd);
 	if (stat >= 0)
 		stats_add(s->s_st, stat, 1);
-	stats_add(s->s_st, STAT_ACTIVE, -1);
 	stats_add(s->s_st, STAT_CLOSED, 1);
 	memset(c, 0, sizeof(*c));
 	close(fd);
@@ -96,25 +136,25 @@ static int
 pend_put(struct conn *c, int out, const char *data, size_t len)
 {
 	struct pend *p = c->c_pend;
-	size_t used = p ? p->p_out + p->p_in : 0, cap;
+	size_t used = p ? p->pd_out + p->pd_in : 0, cap;
 
-	if (p == NULL || used + len > p->p_cap) {
+	if (p == NULL || used + len > p->pd_cap) {
 		cap = used + len < 512 ? 512 : used + len;
 		if ((p = realloc(p, sizeof(*p) + cap)) == NULL)
 			return -1;
 		if (c->c_pend == NULL)
-			p->p_off = p->p_out = p->p_in = 0;
-		p->p_cap = cap;
+			p->pd_off = p->pd_out = p->pd_in = 0;
+		p->pd_cap = cap;
 		c->c_pend = p;
 	}
 	if (out) {
-		memmove(p->p_data + p->p_out + len, p->p_data + p->p_out,
-		    p->p_in);
-		memcpy(p->p_data + p->p_out, data, len);
-		p->p_out += len;
+		memmove(p->pd_data + p->pd_out + len, p->pd_data + p->pd_out,
+		    p->pd_in);
+		memcpy(p->pd_data + p->pd_out, data, len);
+		p->pd_out += len;
 	} else {
-		memcpy(p->p_data + p->p_out + p->p_in, data, len);
-		p->p_in += len;
+		memcpy(p->pd_data + p->pd_out + p->pd_in, data, len);
+		p->pd_in += len;
 	}
 	return 0;
 }
@@ -147,8 +187,8 @@ conn_write(struct server *s, int fd, const char *data, size_t len)
 	ssize_t n = 0;
 
 	if (c->c_flags & CF_BLOCKED) {
-		/* blocked by the router's queue alone, a stream has no pend */
-		if ((c->c_pend ? c->c_pend->p_out - c->c_pend->p_off : 0) +
+		/* blocked by its queue of pieces alone, a stream has no pend */
+		if ((c->c_pend ? c->c_pend->pd_out - c->c_pend->pd_off : 0) +
 		    len > OUT_MAX) {
 			conn_close(s, fd, STAT_DROPPED_SLOW);
 			return -1;
@@ -209,6 +249,43 @@ conn_done(struct server *s, int fd, int close)
 	return -1;
 }
 
+/* How stream fd frames its pieces. */
+static struct outq_frame
+conn_frame(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+	struct outq_frame f;
+
+	f.of_fm = frame_of(c->c_frame);
+	f.of_id = conn_id(c);
+	f.of_idlen = c->c_idlen;
+	return f;
+}
+
+/*
+ * Write stream fd's queued pieces.  Returns 0 when none wait any more,
+ * 1 while some do, -1 if fd was closed.
+ */
+static int
+conn_send_pieces(struct server *s, int fd)
+{
+	struct outq_frame f;
+	uint64_t nw = 0;
+	int rc;
+
+	if (s->s_q[fd] == NULL)
+		return 0;
+	f = conn_frame(s, fd);
+	rc = outq_flush(&s->s_q[fd], fd, &f, &nw);
+	stats_add(s->s_st, STAT_BYTES_OUT, (int64_t)nw);
+	if (rc == OUTQ_DONE)
+		return 0;
+	if (rc == OUTQ_QUEUED)
+		return 1;
+	conn_close(s, fd, -1);
+	return -1;
+}
+
 int
 conn_flush(struct server *s, int fd)
 {
@@ -216,26 +293,26 @@ conn_flush(struct server *s, int fd)
 	struct pend *p = c->c_pend;
 	ssize_t n;
 
-	/* a stream may wait only for the router's queue: no pend */
-	if (p != NULL && p->p_out > 0) {
-		n = write(fd, p->p_data + p->p_off, p->p_out - p->p_off);
+	/* a stream may wait only for its queue of pieces: no pend */
+	if (p != NULL && p->pd_out > 0) {
+		n = write(fd, p->pd_data + p->pd_off, p->pd_out - p->pd_off);
 		if (n == -1) {
 			if (errno != EAGAIN)
 				conn_close(s, fd, -1);
 			return 0;
 		}
 		stats_add(s->s_st, STAT_BYTES_OUT, n);
-		if ((p->p_off += n) < p->p_out)
+		if ((p->pd_off += n) < p->pd_out)
 			return 0;
-		memmove(p->p_data, p->p_data + p->p_out, p->p_in);
-		p->p_off = p->p_out = 0;
-		if (p->p_in == 0) {
+		memmove(p->pd_data, p->pd_data + p->pd_out, p->pd_in);
+		p->pd_off = p->pd_out = 0;
+		if (p->pd_in == 0) {
 			free(p);
 			c->c_pend = NULL;
 		}
 	}
 	/* then the messages queued behind it */
-	if (c->c_state == CS_STREAM && router_flush(s->s_router, fd) != 0)
+	if (c->c_state == CS_STREAM && conn_send_pieces(s, fd) != 0)
 		return 0;
 	c->c_flags &= ~CF_BLOCKED;
 	if (c->c_flags & CF_CLOSE) {
@@ -251,4 +328,97 @@ conn_flush(struct server *s, int fd)
 		return c->c_pend != NULL;
 	}
 	return 0;
+}
+
+/* Count one more piece on stream fd; returns its number. */
+static uint32_t
+conn_next(struct server *s, int fd)
+{
+	stats_add(s->s_st, STAT_CHUNKS, 1);
+	return ++conn_get(s, fd)->c_n;
+}
+
+int
+conn_message(struct server *s, int fd, struct blob *b)
+{
+	struct conn *c = conn_get(s, fd);
+	uint32_t max = UINT32_MAX;
+	int blocked, fresh;
+
+	/* a stream waiting for EPOLLOUT is held to the bound at once */
+	if ((blocked = (c->c_flags & CF_BLOCKED) != 0))
+		max = s->s_conf->sc_qmax;
+	fresh = s->s_q[fd] == NULL && !blocked;
+	switch (outq_queue(&s->s_q[fd], b, conn_next(s, fd), max)) {
+	case OUTQ_QUEUED:
+		if (fresh) {
+			if (s->s_ndirty == s->s_nconns)
+				conn_send_queued(s);
+			s->s_dirty[s->s_ndirty++] = (uint32_t)fd;
+		}
+		stats_add(s->s_st, STAT_DELIVERIES, 1);
+		return 1;
+	case OUTQ_FULL:
+		conn_close(s, fd, STAT_DROPPED_SLOW);
+		return 0;
+	default:
+		conn_close(s, fd, -1);
+		return 0;
+	}
+}
+
+void
+conn_chunk(struct server *s, int fd)
+{
+	struct outq_frame f;
+	struct frame_ctx x;
+	struct iovec iov[3];
+	char *b = s->s_scratch, *p;
+	int i;
+
+	x.fx_n = conn_next(s, fd);
+	/* behind queued pieces, the chunk queues too */
+	if (s->s_q[fd] != NULL) {
+		if (outq_queue(&s->s_q[fd], NULL, x.fx_n, s->s_conf->sc_qmax) !=
+		    OUTQ_QUEUED)
+			conn_close(s, fd, STAT_DROPPED_SLOW);
+		return;
+	}
+	f = conn_frame(s, fd);
+	x.fx_id = f.of_id;
+	x.fx_idlen = f.of_idlen;
+	f.of_fm->fm_piece(iov, b + FRAME_TMP, &x, NULL);
+	for (i = 0, p = b; i < 3; i++) {
+		memcpy(p, iov[i].iov_base, iov[i].iov_len);
+		p += iov[i].iov_len;
+	}
+	(void)conn_write(s, fd, b, p - b);
+}
+
+/*
+ * One writev per stream however many pieces the pass gave it: with many
+ * connections the kernel's cost per write, not per byte, is what limits
+ * deliveries per second.  What the kernel refuses stays queued, bounded
+ * by the queue limit, until EPOLLOUT.
+ */
+void
+conn_send_queued(struct server *s)
+{
+	uint32_t i;
+	int fd;
+
+	for (i = 0; i < s->s_ndirty; i++) {
+		fd = (int)s->s_dirty[i];
+		/* closed since (and maybe reused), or already waiting */
+		if (s->s_q[fd] == NULL ||
+		    (conn_get(s, fd)->c_flags & CF_BLOCKED))
+			continue;
+		if (conn_send_pieces(s, fd) != 1)
+			continue;
+		if (s->s_q[fd]->q_count > s->s_conf->sc_qmax)
+			conn_close(s, fd, STAT_DROPPED_SLOW);
+		else
+			conn_block(s, fd);
+	}
+	s->s_ndirty = 0;
 }

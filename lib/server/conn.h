@@ -1,113 +1,99 @@
 /*
- * conn.h: a cometd worker's state and its connections, shared by
- * server.c (HTTP, streams, the loop) and conn.c (connection I/O).
- * Private to cometd's worker: nothing outside those two files uses it.
- *
- * Connection state lives in one table indexed by fd, allocated once
- * (calloc, so pages that no fd reaches never become resident).  Each
- * connection sits in at most one timeout list (timer.h):
- * CL_REQ    waiting for a request head: due = start + head timeout
- * CL_STREAM streaming: due = when its next chunk is
+ * conn.h: a cometd worker's connections.  State lives in one table
+ * indexed by fd, allocated once (calloc, so pages that no fd reaches
+ * never become resident).  Each connection sits in at most one timeout
+ * list (timer.h), all of whose members wait the same span:
+ * CL_REQ     waiting for a request head: due = start + head timeout
+ * CL_STREAM  streaming: due = when its next chunk is
  * CL_BLOCKED output pending: due = when it blocked + stall limit
- * CL_LINGER answered with "Connection: close" (CS_LINGER): due = then +
- * LINGER_MS.  Its write side is shut and what the client still
- * sends is read and dropped, because closing with unread input makes the
- * kernel send a reset that can destroy the response before it is read.
+ * CL_LINGER  answered with "Connection: close" (CS_LINGER): due = then +
+ *            LINGER_MS.  Its write side is shut and what the client still
+ *            sends is read and dropped, because closing with unread input
+ *            makes the kernel send a reset that can destroy the response
+ *            before it is read.
+ *
+ * This is the bottom of the request path: it writes bytes and message
+ * pieces, keeps what the kernel refuses, and closes.  It calls nothing
+ * above it.
  */
 #ifndef COMET_CONN_H
 #define COMET_CONN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "http.h"
-#include "loop.h"
-#include "router.h"
-#include "server.h"
-#include "stats.h"
+#include "blob.h"
 #include "timer.h"
 
-#define RBUF_SIZE	65536	/* shared read buffer */
-#define SCRATCH_SIZE	65536	/* shared output formatting buffer */
 #define OUT_MAX		65536	/* pending output bound per connection */
 #define ID_INLINE	36	/* Ids up to this long live in the conn */
-#define MAX_HDRS	1024	/* upper bound for the header-lines limit */
 #define LINGER_MS	2000	/* reading after a final response */
 
 /* Output the kernel refused, then input not yet parsed. */
 struct pend {
-	uint32_t	 p_off;		/* output bytes already written */
-	uint32_t	 p_out;		/* output bytes at p_data */
-	uint32_t	 p_in;		/* input bytes at p_data + p_out */
-	uint32_t	 p_cap;		/* bytes allocated at p_data */
-	char		 p_data[];
+	uint32_t	 pd_off;	/* output bytes already written */
+	uint32_t	 pd_out;	/* output bytes at pd_data */
+	uint32_t	 pd_in;		/* input bytes at pd_data + pd_out */
+	uint32_t	 pd_cap;	/* bytes allocated at pd_data */
+	char		 pd_data[];
 };
 
 /*
  * 64 bytes per connection: 12 timer links + 4 chunk count + 8 pend
- * pointer + 4 state bytes + 36 bytes of Id.  Ids longer than ID_INLINE
- * keep a heap copy whose pointer is stored in c_id; during a request
- * c_id holds the count of body bytes still to skip.
+ * pointer + 4 bytes of state + 36 bytes of Id.  c_id holds the Id of a
+ * stream up to ID_INLINE bytes; a longer one is a heap copy whose
+ * pointer is stored there.  During a request c_id holds either the count
+ * of body bytes still to skip (CF_SKIP) or the publish request
+ * (CF_PUB), a heap block that closing frees.
  */
 struct conn {
 	struct timer_link c_link;	/* list links and due time (ms) */
-	uint32_t	 c_n;		/* periodic chunks sent */
+	uint32_t	 c_n;		/* chunks and messages sent */
 	struct pend	*c_pend;	/* NULL while idle */
-	uint8_t		 c_state;	/* CS_* */
-	uint8_t		 c_list;	/* CL_*: the list holding it */
-	uint8_t		 c_flags;	/* CF_* */
-	uint8_t		 c_idlen;	/* bytes of Id */
-	char		 c_id[ID_INLINE]; /* Id, or heap pointer, or skip */
+	unsigned	 c_state:3;	/* CS_* */
+	unsigned	 c_list:3;	/* CL_*: the list holding it */
+	unsigned	 c_frame:3;	/* FRAME_*: a stream's wire format */
+	unsigned	 c_flags:15;	/* CF_* */
+	unsigned	 c_idlen:8;	/* bytes of Id */
+	char		 c_id[ID_INLINE]; /* Id, heap pointer, or skip count */
 };
 _Static_assert(sizeof(struct conn) == 64, "struct conn must stay 64 bytes");
 
 enum { CS_FREE, CS_REQ, CS_STREAM, CS_LINGER };
 enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_COUNT };
 
-#define CF_RAW		0x01	/* HTTP/1.0: stream without chunking */
-#define CF_CLOSE	0x02	/* close once output drains */
-#define CF_REJECT	0x04	/* over the cap: answer 503 */
-#define CF_CAPPED	0x08	/* holds a place under the cap */
-#define CF_SKIP		0x10	/* c_id holds body bytes to skip */
-#define CF_BLOCKED	0x20	/* waiting for EPOLLOUT */
-#define CF_PUB		0x40	/* a publish request: body to the router */
-#define CF_PUBCLOSE	0x80	/* close once the publish is answered */
+#define CF_CLOSE	0x0001	/* close once output drains */
+#define CF_REJECT	0x0002	/* over the cap: answer 503 */
+#define CF_CAPPED	0x0004	/* holds a place under the cap */
+#define CF_SKIP		0x0008	/* c_id holds body bytes to skip */
+#define CF_BLOCKED	0x0010	/* waiting for EPOLLOUT */
+#define CF_PUB		0x0020	/* c_id holds a publish request */
+#define CF_PUBCLOSE	0x0040	/* close once the publish is answered */
 
-struct server {
-	const struct server_conf *s_conf;
-	int		 s_idx;		/* this worker */
-	struct loop	 s_loop;
-	struct conn	*s_conns;	/* indexed by fd */
-	uint32_t	 s_nconns;	/* RLIMIT_NOFILE */
-	struct timer_list s_lists[CL_COUNT]; /* by CL_*, [CL_NONE] unused */
-	struct stats_slot *s_st;	/* this worker's counters */
-	int		 s_lfd;		/* listener */
-	int		 s_sfd;		/* signalfd */
-	int		 s_reserve;	/* spare fd for EMFILE */
-	int		 s_paused;	/* accept paused after EMFILE */
-	uint32_t	 s_resume;	/* when to accept again */
-	int		 s_stop;	/* SIGTERM or SIGINT seen */
-	int		 s_input;	/* in req_input: s_rbuf is in use */
-	struct router	*s_router;	/* Ids, queued messages, publishing */
-	struct http_hdr	 s_hdrs[MAX_HDRS];
-	char		 s_rbuf[RBUF_SIZE];
-	char		 s_scratch[SCRATCH_SIZE];
-};
-
-/* The connection on fd. */
-static inline struct conn *
-conn_get(struct server *s, int fd)
-{
-	return &s->s_conns[fd];
-}
+struct server;
 
 /* The Id of a stream (inline or the heap copy), c_idlen bytes. */
 const char	*conn_id(const struct conn *);
 
+/* The pointer kept in c_id (a long Id, a publish request). */
+void		*conn_ptr(const struct conn *);
+void		 conn_set_ptr(struct conn *, void *);
+
 /* Move fd to list l (CL_NONE: no list) due at now + span. */
 void	 conn_list(struct server *, int, int, uint32_t);
 
-/* Set up the slot of a newly accepted fd: cap, counters, head timeout. */
-void	 conn_open(struct server *, int);
+/*
+ * Set up the slot of fd, newly accepted (adopt 0: takes a place under the
+ * cap, or is marked for 503) or handed over by another worker with its
+ * place (adopt 1), and start reading.
+ */
+void	 conn_open(struct server *, int, int);
+
+/*
+ * Take fd out of this worker without closing it (it moves to another
+ * worker): its slot is freed, its place under the cap is given up.
+ */
+void	 conn_release(struct server *, int);
 
 /* Close fd and count it; stat is an extra counter to bump, or -1. */
 void	 conn_close(struct server *, int, int);
@@ -134,10 +120,23 @@ int	 conn_keep(struct conn *, const char *, size_t);
 int	 conn_done(struct server *, int, int);
 
 /*
- * EPOLLOUT: write pending output, then the router's queued messages;
- * once both drained, resume the connection.  Returns 1 if input kept
- * while blocked now waits to be parsed, else 0.
+ * EPOLLOUT: write pending output, then queued pieces; once both drained,
+ * resume the connection.  Returns 1 if input kept while blocked now
+ * waits to be parsed, else 0.
  */
 int	 conn_flush(struct server *, int);
+
+/*
+ * Give stream fd message b: it is written when the loop pass ends
+ * (conn_send_queued), with whatever else the pass gave the stream.
+ * Returns 1 if queued, 0 if the stream was closed instead (too slow).
+ */
+int	 conn_message(struct server *, int, struct blob *);
+
+/* The periodic chunk of stream fd: written now, or queued behind messages. */
+void	 conn_chunk(struct server *, int);
+
+/* End of a loop pass: write what the pass queued, one writev a stream. */
+void	 conn_send_queued(struct server *);
 
 #endif

@@ -41,29 +41,29 @@ static const char http_tchar[256] = {
 
 /* Where a scan stands: the cursor, the end of data, and a limit flag. */
 struct scan {
-	const char	*s_p;
-	const char	*s_end;		/* min(len, head limit) */
-	int		 s_full;	/* s_end is the head limit, not the data */
+	const char	*sn_p;		/* the cursor */
+	const char	*sn_end;	/* min(len, head limit) */
+	int		 sn_full;	/* sn_end is the head limit, not the data */
 };
 
 /* Out of bytes: the head is incomplete, or over the limit if it hit it. */
 static int
 scan_short(const struct scan *s)
 {
-	return s->s_full ? -431 : HTTP_INCOMPLETE;
+	return s->sn_full ? -431 : HTTP_INCOMPLETE;
 }
 
 /* Expect CRLF at the cursor.  1 if consumed, else 0 / -status. */
 static int
 scan_crlf(struct scan *s)
 {
-	if (s->s_p == s->s_end)
+	if (s->sn_p == s->sn_end)
 		return scan_short(s);
-	if (*s->s_p != '\r')
+	if (*s->sn_p != '\r')
 		return -400;
-	if (++s->s_p == s->s_end)
+	if (++s->sn_p == s->sn_end)
 		return scan_short(s);
-	if (*s->s_p++ != '\n')
+	if (*s->sn_p++ != '\n')
 		return -400;
 	return 1;
 }
@@ -76,27 +76,27 @@ parse_reqline(struct scan *s, struct http_req *r, const struct http_limits *l)
 	const char *p;
 	size_t i;
 
-	for (p = s->s_p; p < s->s_end && TCHAR(*p); p++)
+	for (p = s->sn_p; p < s->sn_end && TCHAR(*p); p++)
 		;
-	if (p == s->s_end)
+	if (p == s->sn_end)
 		return scan_short(s);
-	if (*p != ' ' || p == s->s_p)
+	if (*p != ' ' || p == s->sn_p)
 		return -400;
-	r->r_method = s->s_p;
-	r->r_methodlen = p - s->s_p;
-	r->r_target = ++p;
-	for (; p < s->s_end && *p > 0x20 && *p < 0x7f; p++)
-		if ((size_t)(p - r->r_target) >= l->hl_target)
+	r->rq_method = s->sn_p;
+	r->rq_methodlen = p - s->sn_p;
+	r->rq_target = ++p;
+	for (; p < s->sn_end && *p > 0x20 && *p < 0x7f; p++)
+		if ((size_t)(p - r->rq_target) >= l->hl_target)
 			return -414;
-	if (p == s->s_end)
+	if (p == s->sn_end)
 		return scan_short(s);
-	if (*p != ' ' || p == r->r_target)
+	if (*p != ' ' || p == r->rq_target)
 		return -400;
-	r->r_targetlen = p - r->r_target;
+	r->rq_targetlen = p - r->rq_target;
 	p++;
 	/* "HTTP/" DIGIT "." DIGIT; any other 1.x or n.m is 505 */
 	for (i = 0; i < 8; i++, p++) {
-		if (p == s->s_end)
+		if (p == s->sn_end)
 			return scan_short(s);
 		if (i < 5 && *p != ver[i])
 			return -400;
@@ -106,10 +106,10 @@ parse_reqline(struct scan *s, struct http_req *r, const struct http_limits *l)
 			return -400;
 	}
 	if (p[-3] != '1' || (p[-1] != '0' && p[-1] != '1'))
-		r->r_minor = -1;
+		r->rq_minor = -1;
 	else
-		r->r_minor = p[-1] - '0';
-	s->s_p = p;
+		r->rq_minor = p[-1] - '0';
+	s->sn_p = p;
 	return scan_crlf(s);
 }
 
@@ -119,24 +119,24 @@ parse_field(struct scan *s, struct http_hdr *h)
 {
 	const char *p, *v, *e;
 
-	for (p = s->s_p; p < s->s_end && TCHAR(*p); p++)
+	for (p = s->sn_p; p < s->sn_end && TCHAR(*p); p++)
 		;
-	if (p == s->s_end)
+	if (p == s->sn_end)
 		return scan_short(s);
 	/* whitespace before the colon and obs-fold both land here */
-	if (*p != ':' || p == s->s_p)
+	if (*p != ':' || p == s->sn_p)
 		return -400;
-	h->h_name = s->s_p;
-	h->h_namelen = p - s->s_p;
-	for (p++; p < s->s_end && (*p == ' ' || *p == '\t'); p++)
+	h->hh_name = s->sn_p;
+	h->hh_namelen = p - s->sn_p;
+	for (p++; p < s->sn_end && (*p == ' ' || *p == '\t'); p++)
 		;
-	for (v = p; p < s->s_end && VALCHAR(*p); p++)
+	for (v = p; p < s->sn_end && VALCHAR(*p); p++)
 		;
 	for (e = p; e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
-	h->h_val = v;
-	h->h_vallen = e - v;
-	s->s_p = p;
+	h->hh_val = v;
+	h->hh_vallen = e - v;
+	s->sn_p = p;
 	return scan_crlf(s);
 }
 
@@ -194,35 +194,35 @@ parse_framing(struct http_req *r, const struct http_hdr *h)
 	size_t i, nhost = 0, nte = 0;
 	long long cl;
 
-	r->r_clen = -1;
-	r->r_chunked = 0;
-	r->r_close = r->r_minor == 0;
-	for (i = 0; i < r->r_nhdrs; i++, h++) {
-		if (http_eq(h->h_name, h->h_namelen, "host")) {
+	r->rq_clen = -1;
+	r->rq_chunked = 0;
+	r->rq_close = r->rq_minor == 0;
+	for (i = 0; i < r->rq_nhdrs; i++, h++) {
+		if (http_eq(h->hh_name, h->hh_namelen, "host")) {
 			nhost++;
-		} else if (http_eq(h->h_name, h->h_namelen,
+		} else if (http_eq(h->hh_name, h->hh_namelen,
 		    "content-length")) {
-			cl = parse_clen(h->h_val, h->h_vallen);
-			if (cl < 0 || (r->r_clen >= 0 && cl != r->r_clen))
+			cl = parse_clen(h->hh_val, h->hh_vallen);
+			if (cl < 0 || (r->rq_clen >= 0 && cl != r->rq_clen))
 				return -400;
-			r->r_clen = cl;
-		} else if (http_eq(h->h_name, h->h_namelen,
+			r->rq_clen = cl;
+		} else if (http_eq(h->hh_name, h->hh_namelen,
 		    "transfer-encoding")) {
 			nte++;
 			/* 9112 6.3: chunked must be the final coding */
-			if (!http_eq(h->h_val, h->h_vallen, "chunked"))
-				return last_is(h->h_val, h->h_vallen,
+			if (!http_eq(h->hh_val, h->hh_vallen, "chunked"))
+				return last_is(h->hh_val, h->hh_vallen,
 				    "chunked") ? -501 : -400;
-			r->r_chunked = 1;
-		} else if (http_eq(h->h_name, h->h_namelen, "connection")) {
-			if (list_has(h->h_val, h->h_vallen, "close"))
-				r->r_close = 1;
+			r->rq_chunked = 1;
+		} else if (http_eq(h->hh_name, h->hh_namelen, "connection")) {
+			if (list_has(h->hh_val, h->hh_vallen, "close"))
+				r->rq_close = 1;
 		}
 	}
-	if (nhost > 1 || (nhost == 0 && r->r_minor == 1))
+	if (nhost > 1 || (nhost == 0 && r->rq_minor == 1))
 		return -400;
 	/* TE with CL smuggles; TE in HTTP/1.0 is faulty framing (9112 6.1) */
-	if (nte > 1 || (nte && (r->r_clen >= 0 || r->r_minor == 0)))
+	if (nte > 1 || (nte && (r->rq_clen >= 0 || r->rq_minor == 0)))
 		return -400;
 	return 1;
 }
@@ -234,35 +234,35 @@ http_parse_req(const char *buf, size_t len, struct http_req *r,
 	struct scan s;
 	int rc;
 
-	s.s_p = buf;
-	s.s_full = len >= l->hl_head;
-	s.s_end = buf + (s.s_full ? l->hl_head : len);
-	r->r_nhdrs = 0;
+	s.sn_p = buf;
+	s.sn_full = len >= l->hl_head;
+	s.sn_end = buf + (s.sn_full ? l->hl_head : len);
+	r->rq_nhdrs = 0;
 	/* RFC 9112 2.2: ignore empty lines before the request-line */
-	while (s.s_end - s.s_p >= 2 && s.s_p[0] == '\r' && s.s_p[1] == '\n')
-		s.s_p += 2;
-	if (s.s_end - s.s_p == 1 && *s.s_p == '\r')
+	while (s.sn_end - s.sn_p >= 2 && s.sn_p[0] == '\r' && s.sn_p[1] == '\n')
+		s.sn_p += 2;
+	if (s.sn_end - s.sn_p == 1 && *s.sn_p == '\r')
 		return scan_short(&s);
 	if ((rc = parse_reqline(&s, r, l)) <= 0)
 		return rc;
 	for (;;) {
-		if (s.s_p == s.s_end)
+		if (s.sn_p == s.sn_end)
 			return scan_short(&s);
-		if (*s.s_p == '\r')
+		if (*s.sn_p == '\r')
 			break;
-		if (r->r_nhdrs >= l->hl_lines)
+		if (r->rq_nhdrs >= l->hl_lines)
 			return -431;
-		if ((rc = parse_field(&s, &hdrs[r->r_nhdrs])) <= 0)
+		if ((rc = parse_field(&s, &hdrs[r->rq_nhdrs])) <= 0)
 			return rc;
-		r->r_nhdrs++;
+		r->rq_nhdrs++;
 	}
 	if ((rc = scan_crlf(&s)) <= 0)
 		return rc;
-	if (r->r_minor < 0)
+	if (r->rq_minor < 0)
 		return -505;
 	if ((rc = parse_framing(r, hdrs)) < 0)
 		return rc;
-	return s.s_p - buf;
+	return s.sn_p - buf;
 }
 
 char *
@@ -308,4 +308,16 @@ http_eq(const char *s, size_t n, const char *lit)
 		    tolower((unsigned char)s[i]) != (unsigned char)lit[i])
 			return 0;
 	return lit[n] == '\0';
+}
+
+const struct http_hdr *
+http_find(const struct http_hdr *hdrs, size_t n, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < n; i++)
+		if (hdrs[i].hh_namelen == len &&
+		    http_eq(hdrs[i].hh_name, len, name))
+			return &hdrs[i];
+	return NULL;
 }

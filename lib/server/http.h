@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 struct http_hdr {
-	const char	*h_name;	/* field name, not NUL-terminated */
-	size_t		 h_namelen;
-	const char	*h_val;		/* value without surrounding OWS */
-	size_t		 h_vallen;
+	const char	*hh_name;	/* field name, not NUL-terminated */
+	size_t		 hh_namelen;
+	const char	*hh_val;	/* value without surrounding OWS */
+	size_t		 hh_vallen;
 };
 
 struct http_limits {
@@ -23,18 +23,22 @@ struct http_limits {
 };
 
 struct http_req {
-	const char	*r_method;
-	size_t		 r_methodlen;
-	const char	*r_target;	/* raw request-target, visible ASCII */
-	size_t		 r_targetlen;
-	int		 r_minor;	/* 0 for HTTP/1.0, 1 for HTTP/1.1 */
-	size_t		 r_nhdrs;	/* headers stored in the caller's array */
-	long long	 r_clen;	/* Content-Length, -1 when absent */
-	int		 r_chunked;	/* Transfer-Encoding: chunked */
-	int		 r_close;	/* close after the response */
+	const char	*rq_method;
+	size_t		 rq_methodlen;
+	const char	*rq_target;	/* raw request-target, visible ASCII */
+	size_t		 rq_targetlen;
+	int		 rq_minor;	/* 0 for HTTP/1.0, 1 for HTTP/1.1 */
+	size_t		 rq_nhdrs;	/* headers stored in the caller's array */
+	long long	 rq_clen;	/* Content-Length, -1 when absent */
+	int		 rq_chunked;	/* Transfer-Encoding: chunked */
+	int		 rq_close;	/* close after the response */
 };
 
 #define HTTP_INCOMPLETE	0
+
+/* The headers every cometd response with a text body starts with. */
+#define HTTP_TEXT_HEADERS	"Server: cometd\r\n" \
+	"Content-Type: text/plain; charset=utf-8\r\n"
 
 /*
  * Parse one request head at buf[0..len).  Returns the length of the head
@@ -56,6 +60,13 @@ char	*http_chunk_head(char *end, size_t len);
 
 /* The reason phrase for a status code ("Not Found"); "" if unknown. */
 const char *http_reason(int);
+
+/*
+ * The first of hdrs[0..n) named name (lower case), or NULL.  Field names
+ * match case-insensitively.
+ */
+const struct http_hdr *http_find(const struct http_hdr *, size_t,
+	    const char *);
 
 /* Case-insensitive match of a length-delimited string against s. */
 int	 http_eq(const char *, size_t, const char *);

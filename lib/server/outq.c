@@ -1,60 +1,32 @@
 /*
- * outq.c: write-or-queue for message chunks.
+ * outq.c: a stream's queue of message and chunk pieces.
  *
- * The common case, a client that reads, costs one writev per delivery and
- * no allocation.  The queue grows by doubling up to the bound the caller
- * gives, and is freed as soon as it drains, so memory follows the number
- * of slow readers, not the number of connections.
+ * The common case, a client that reads, drains its queue within the loop
+ * pass that filled it, with one writev.  The queue grows by doubling up
+ * to the bound the caller gives, and is freed as soon as it drains, so
+ * memory follows the number of slow readers, not of connections.
  */
 #include <sys/types.h>
 #include <sys/uio.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "blob.h"
+#include "frame.h"
 #include "outq.h"
 
 #define OUTQ_IOV	48	/* iovecs per writev: 16 chunks */
 
-/*
- * The framing of chunk (b, n) as three pieces: pre (into buf), the body,
- * and suf.  Returns the total length.
- */
+/* The pieces of entry (b, n) as iov[0..3), per-connection bytes in buf. */
 static size_t
 outq_pieces(const struct outq_frame *f, const struct blob *b, uint32_t n,
     char *buf, struct iovec iov[3])
 {
-	char text[OUTQ_FRAME_MAX];
-	size_t tlen, blen, plen = 0;
-	int len;
+	struct frame_ctx x = { f->of_id, f->of_idlen, n };
 
-	blen = b != NULL ? b->b_len : 0;
-	if (b != NULL)
-		len = snprintf(text, sizeof(text), "Recvd msg #%u: '", n);
-	else
-		len = snprintf(text, sizeof(text), "Chunk %u for id %.*s\n",
-		    n, f->of_idlen > 500 ? 500 : (int)f->of_idlen, f->of_id);
-	tlen = (size_t)len;
-	if (f->of_chunked)
-		plen = (size_t)snprintf(buf, 24, "%zx\r\n",
-		    tlen + blen + (b != NULL ? 2 : 0));
-	memcpy(buf + plen, text, tlen);
-	iov[0].iov_base = buf;
-	iov[0].iov_len = plen + tlen;
-	iov[1].iov_base = b != NULL ? (void *)b->b_data : NULL;
-	iov[1].iov_len = blen;
-	if (b != NULL)
-		iov[2].iov_base = f->of_chunked ? "'\n\r\n" : "'\n";
-	else
-		iov[2].iov_base = "\r\n";
-	iov[2].iov_len = b != NULL ? (f->of_chunked ? 4 : 2) :
-	    (f->of_chunked ? 2 : 0);
-	return iov[0].iov_len + iov[1].iov_len + iov[2].iov_len;
+	return f->of_fm->fm_piece(iov, buf, &x, b);
 }
 
 /* Drop the first off bytes of iov[0..3); returns iovecs still non-empty. */
@@ -111,33 +83,6 @@ outq_queue(struct outq **qp, struct blob *b, uint32_t n, uint32_t max)
 	return outq_push(qp, b, n, 0, max);
 }
 
-int
-outq_send(struct outq **qp, int fd, const struct outq_frame *f,
-    struct blob *b, uint32_t n, uint32_t max, uint64_t *nw)
-{
-	char buf[OUTQ_FRAME_MAX];
-	struct iovec iov[3];
-	size_t total;
-	ssize_t w;
-
-	/* Behind a queue: keep publish order, and let EPOLLOUT drain it. */
-	if (*qp != NULL)
-		return outq_push(qp, b, n, 0, max);
-	total = outq_pieces(f, b, n, buf, iov);
-	w = writev(fd, iov, 3);
-	if (w == (ssize_t)total) {
-		*nw += (uint64_t)w;
-		return OUTQ_DONE;
-	}
-	if (w < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			return OUTQ_ERROR;
-		w = 0;
-	}
-	*nw += (uint64_t)w;
-	return outq_push(qp, b, n, (uint32_t)w, max);
-}
-
 /* Drop the oldest entry. */
 static void
 outq_pop(struct outq *q)
@@ -154,7 +99,7 @@ outq_pop(struct outq *q)
 static ssize_t
 outq_write(struct outq *q, int fd, const struct outq_frame *f, int *all)
 {
-	char bufs[OUTQ_IOV / 3][OUTQ_FRAME_MAX];
+	char bufs[OUTQ_IOV / 3][FRAME_TMP];
 	struct iovec iov[OUTQ_IOV], p[3];
 	struct outq_ent *e;
 	size_t total = 0, len;
@@ -188,7 +133,7 @@ outq_flush(struct outq **qp, int fd, const struct outq_frame *f,
 {
 	struct outq *q = *qp;
 	struct outq_ent *e;
-	char buf[OUTQ_FRAME_MAX];
+	char buf[FRAME_TMP];
 	struct iovec p[3];
 	size_t len;
 	ssize_t w;
@@ -219,7 +164,7 @@ outq_flush(struct outq **qp, int fd, const struct outq_frame *f,
 size_t
 outq_bytes(const struct outq *q, const struct outq_frame *f)
 {
-	char buf[OUTQ_FRAME_MAX];
+	char buf[FRAME_TMP];
 	struct iovec p[3];
 	const struct outq_ent *e;
 	size_t sum = 0;

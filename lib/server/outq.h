@@ -1,15 +1,13 @@
 /*
- * outq.h: a streaming connection's pending messages: queued (outq_queue)
- * and written in as few writev calls as the kernel allows (outq_flush),
- * or written at once and queued only if refused (outq_send).
+ * outq.h: a stream's pending messages, queued (outq_queue) and written in
+ * as few writev calls as the kernel allows (outq_flush).
  *
- * A message chunk is "Recvd msg #N: '<body>'\n" (chunk-framed unless the
- * client spoke HTTP/1.0).  It goes out with one writev of a per-connection
- * prefix, the shared body and a fixed suffix, so the body is never copied.
- * Only what the kernel refuses is remembered, as (blob reference, N,
- * offset) entries; an idle connection has no queue at all.  The periodic
- * "Chunk N for id <Id>\n" can go through the same queue (blob NULL), so
- * that nothing ever overtakes a half-written chunk.
+ * The bytes of a message or periodic chunk come from the stream's format
+ * (frame.h): per-connection text around a body that is shared, never
+ * copied.  Only what the kernel refuses is remembered, as (blob
+ * reference, number, offset) entries; an idle connection has no queue at
+ * all.  The periodic chunk can go through the same queue (blob NULL), so
+ * nothing ever overtakes a half-written piece.
  */
 #ifndef COMET_OUTQ_H
 #define COMET_OUTQ_H
@@ -18,6 +16,7 @@
 #include <stdint.h>
 
 #include "blob.h"
+#include "frame.h"
 
 struct outq_ent {
 	struct blob	*e_blob;	/* NULL: a periodic "Chunk N" line */
@@ -32,10 +31,10 @@ struct outq {
 	struct outq_ent	 q_ent[];
 };
 
-/* How a connection frames its chunks. */
+/* The stream a queue belongs to: its format and its Id. */
 struct outq_frame {
-	int		 of_chunked;	/* 0: HTTP/1.0, raw bytes */
-	const char	*of_id;		/* for "Chunk N for id <Id>" */
+	const struct frame *of_fm;
+	const char	*of_id;
 	size_t		 of_idlen;
 };
 
@@ -46,22 +45,11 @@ enum outq_result {
 	OUTQ_ERROR	/* write failed (errno): close the connection */
 };
 
-/* Longest framed text besides the body: prefix and suffix, or a Chunk line. */
-#define OUTQ_FRAME_MAX	(64 + 512)
-
 /*
- * Write the chunk (b, n) to fd, or queue it behind what *qp already holds
- * (allocating *qp on first need) when fd would block.  b may be NULL for
- * the periodic line; a queued b gains a reference.  max bounds the queued
- * entries.  Bytes written are added to *nw.  Returns an enum outq_result.
- */
-int	outq_send(struct outq **, int, const struct outq_frame *,
-	    struct blob *, uint32_t, uint32_t, uint64_t *);
-
-/*
- * Queue chunk (b, n) without trying to write: for a connection whose
- * output already waits elsewhere.  Returns OUTQ_QUEUED, OUTQ_FULL or
- * OUTQ_ERROR (no memory).
+ * Queue the piece (b, n) behind what *qp holds, allocating *qp on first
+ * need; b may be NULL for the periodic chunk, and gains a reference.  max
+ * bounds the entries.  Returns OUTQ_QUEUED, OUTQ_FULL or OUTQ_ERROR (no
+ * memory).
  */
 int	outq_queue(struct outq **, struct blob *, uint32_t, uint32_t);
 

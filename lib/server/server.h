@@ -1,19 +1,42 @@
 /*
- * server.h: one cometd worker: its own SO_REUSEPORT listener, epoll
- * loop and fd-indexed connection table.  The worker index and count are
- * kept so that a router can pick an owner worker per Id.
+ * server.h: one cometd worker: its configuration and its state, shared
+ * by the layers of the request path (README "Layout"):
+ *
+ *   server.c     the loop, accept, timeouts, stop
+ *   request.c    reading and parsing requests
+ *   urls.c       the URL table: which endpoint serves a request
+ *   ep_*.c       the endpoints: streams, publishing, statistics
+ *   respond.c    status lines and error bodies
+ *   relay.c      records between workers: handoffs, messages, replies
+ *   deliver.c    an Id's streams, and a message to each of them
+ *   conn.c       connection slots, output, timeouts, close
+ *   frame*.c     each stream's wire format
+ *
+ * A layer calls only the ones below it; the one way back up, from the
+ * relay to the endpoints, goes through struct relay_ops.
  */
 #ifndef COMET_SERVER_H
 #define COMET_SERVER_H
 
 #include <stdint.h>
 
+#include "allow.h"
+#include "conn.h"
 #include "http.h"
+#include "loop.h"
 #include "mbox.h"
-#include "router.h"
+#include "outq.h"
+#include "relay.h"
 #include "stats.h"
+#include "timer.h"
+#include "uidx.h"
 
-#define SERVER_ID_MAX	255	/* longest Id echoed; longer gets 414 */
+#define SERVER_ID_MAX	255	/* longest Id; a longer one gets 414 */
+#define SERVER_MSGMAX	65536	/* default largest message, bytes */
+#define SERVER_QMAX	64	/* default queued messages per stream */
+#define RBUF_SIZE	65536	/* shared read buffer */
+#define SCRATCH_SIZE	65536	/* shared output formatting buffer */
+#define MAX_HDRS	1024	/* upper bound for the header-lines limit */
 
 struct server_conf {
 	const char	*sc_addr;	/* NULL: every address */
@@ -25,15 +48,50 @@ struct server_conf {
 	struct http_limits sc_lim;
 	int		 sc_workers;	/* worker count */
 	struct stats_shm *sc_stats;	/* shared counters and cap */
-	struct router_conf sc_route;	/* publishers, message limits */
+	struct allow	 sc_allow;	/* who may publish */
+	uint32_t	 sc_msgmax;	/* largest message, bytes */
+	uint32_t	 sc_qmax;	/* queued messages per stream */
 	struct mbox	*sc_mbox;	/* worker mailboxes; NULL: 1 worker */
 };
 
+struct server {
+	const struct server_conf *s_conf;
+	int		 s_idx;		/* this worker */
+	struct loop	 s_loop;
+	struct conn	*s_conns;	/* indexed by fd */
+	uint32_t	 s_nconns;	/* RLIMIT_NOFILE */
+	struct timer_list s_lists[CL_COUNT]; /* by CL_*, [CL_NONE] unused */
+	struct stats_slot *s_st;	/* this worker's counters */
+	int		 s_lfd;		/* listener */
+	int		 s_sfd;		/* signalfd */
+	int		 s_reserve;	/* spare fd for EMFILE */
+	int		 s_paused;	/* accept paused after EMFILE */
+	uint32_t	 s_resume;	/* when to accept again */
+	int		 s_stop;	/* SIGTERM or SIGINT seen */
+	int		 s_input;	/* in request_input: s_rbuf is in use */
+	uint32_t	 s_gen;		/* publish requests, for reply tags */
+	struct uidx	 s_ux;		/* Id -> its streams (deliver.c) */
+	struct outq	**s_q;		/* by fd: queued pieces, or NULL */
+	uint32_t	*s_dirty;	/* streams given pieces in this pass */
+	uint32_t	 s_ndirty;
+	struct relay	 s_relay;	/* records to and from other workers */
+	struct http_hdr	 s_hdrs[MAX_HDRS];
+	char		 s_rbuf[RBUF_SIZE];
+	char		 s_scratch[SCRATCH_SIZE];
+};
+
+/* The connection on fd. */
+static inline struct conn *
+conn_get(struct server *s, int fd)
+{
+	return &s->s_conns[fd];
+}
+
 /*
  * Run worker idx until SIGTERM or SIGINT (read from a signalfd; the
- * caller must have blocked them): open streams then get their chunked
- * terminator and every connection is closed.  Returns 0 after a stop,
- * or -1 with errno set if the worker could not start (listener, epoll,
+ * caller must have blocked them): open streams then get their format's
+ * ending and every connection is closed.  Returns 0 after a stop, or -1
+ * with errno set if the worker could not start (listener, epoll,
  * memory).
  */
 int	 server_run(const struct server_conf *, int);

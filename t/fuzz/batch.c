@@ -2,7 +2,7 @@
  * libFuzzer harness for the batch-publish parser (lib/batch.c).
  *
  * The body is parsed twice: once whole, and once streamed through a buffer
- * no larger than the documented b_maxid + b_maxmsg + 3 bytes in pieces
+ * no larger than the documented bt_maxid + bt_maxmsg + 3 bytes in pieces
  * whose size the first input byte picks, the way cometd reads a body off
  * the network.  Both must see the same lines (status, Id and message),
  * every accepted line must respect the limits and carry no newline, and

@@ -59,23 +59,23 @@ check_head(const char *buf, size_t n)
 		abort();
 	if (n < 2 || buf[n - 1] != '\n' || n > lim.hl_head + 2)
 		abort();
-	if (!inside(r.r_method, r.r_methodlen, buf, n) || r.r_methodlen == 0 ||
-	    !inside(r.r_target, r.r_targetlen, buf, n) || r.r_targetlen == 0 ||
-	    r.r_targetlen > lim.hl_target)
+	if (!inside(r.rq_method, r.rq_methodlen, buf, n) || r.rq_methodlen == 0 ||
+	    !inside(r.rq_target, r.rq_targetlen, buf, n) || r.rq_targetlen == 0 ||
+	    r.rq_targetlen > lim.hl_target)
 		abort();
-	check_bytes(r.r_method, r.r_methodlen);
-	check_bytes(r.r_target, r.r_targetlen);
-	if ((r.r_minor != 0 && r.r_minor != 1) || r.r_nhdrs > lim.hl_lines ||
-	    r.r_clen < -1 || (r.r_chunked != 0 && r.r_chunked != 1) ||
-	    (r.r_chunked && r.r_clen != -1))
+	check_bytes(r.rq_method, r.rq_methodlen);
+	check_bytes(r.rq_target, r.rq_targetlen);
+	if ((r.rq_minor != 0 && r.rq_minor != 1) || r.rq_nhdrs > lim.hl_lines ||
+	    r.rq_clen < -1 || (r.rq_chunked != 0 && r.rq_chunked != 1) ||
+	    (r.rq_chunked && r.rq_clen != -1))
 		abort();
-	for (i = 0; i < r.r_nhdrs; i++) {
-		if (!inside(hdrs[i].h_name, hdrs[i].h_namelen, buf, n) ||
-		    !inside(hdrs[i].h_val, hdrs[i].h_vallen, buf, n) ||
-		    hdrs[i].h_namelen == 0)
+	for (i = 0; i < r.rq_nhdrs; i++) {
+		if (!inside(hdrs[i].hh_name, hdrs[i].hh_namelen, buf, n) ||
+		    !inside(hdrs[i].hh_val, hdrs[i].hh_vallen, buf, n) ||
+		    hdrs[i].hh_namelen == 0)
 			abort();
-		check_bytes(hdrs[i].h_name, hdrs[i].h_namelen);
-		check_bytes(hdrs[i].h_val, hdrs[i].h_vallen);
+		check_bytes(hdrs[i].hh_name, hdrs[i].hh_namelen);
+		check_bytes(hdrs[i].hh_val, hdrs[i].hh_vallen);
 	}
 }
 

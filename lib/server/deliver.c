@@ -1,0 +1,85 @@
+/*
+ * deliver.c: Id -> streams (uidx.h) and the fan-out of one message.
+ *
+ * The index costs under 32 bytes per connection; a stream that reads
+ * keeps no memory past the loop pass, one that does not holds up to the
+ * queue limit of 16-byte entries plus shared bodies.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "blob.h"
+#include "conn.h"
+#include "deliver.h"
+#include "server.h"
+#include "uidx.h"
+
+/* The index's view of a stream: its Id. */
+static const char *
+deliver_key(void *arg, int fd, size_t *len)
+{
+	struct conn *c = conn_get(arg, fd);
+
+	*len = c->c_idlen;
+	return conn_id(c);
+}
+
+int
+deliver_init(struct server *s)
+{
+	/* calloc'd by fd: pages stay untouched until some fd needs them */
+	if (uidx_init(&s->s_ux, s->s_nconns, deliver_key, s) == -1 ||
+	    (s->s_q = calloc(s->s_nconns, sizeof(*s->s_q))) == NULL ||
+	    (s->s_dirty = calloc(s->s_nconns, sizeof(*s->s_dirty))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+deliver_login(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+
+	return uidx_login(&s->s_ux, fd, conn_id(c), c->c_idlen);
+}
+
+uint32_t
+deliver_to_id(struct server *s, const char *id, size_t idlen,
+    const char *msg, size_t len)
+{
+	struct blob *b;
+	uint32_t n = 0;
+	int fd, next;
+
+	if ((fd = uidx_first(&s->s_ux, id, idlen)) == -1)
+		return 0;
+	if ((b = blob_new(msg, len)) == NULL)
+		return 0;
+	for (; fd != -1; fd = next) {
+		/* delivering may close fd, and closing unlinks it */
+		next = uidx_next(&s->s_ux, fd);
+		n += conn_message(s, fd, b);
+	}
+	blob_unref(b);
+	return n;
+}
+
+uint32_t
+deliver_to_all(struct server *s, const char *msg, size_t len)
+{
+	struct blob *b;
+	uint32_t n = 0, fd, left = s->s_ux.ux_conns;
+
+	if (left == 0 || (b = blob_new(msg, len)) == NULL)
+		return 0;
+	for (fd = 0; fd < s->s_nconns && left > 0; fd++)
+		if (uidx_member(&s->s_ux, (int)fd)) {
+			left--;
+			n += conn_message(s, (int)fd, b);
+		}
+	blob_unref(b);
+	return n;
+}

@@ -1,0 +1,40 @@
+/*
+ * deliver.h: a worker's streams by Id, and a message to each of them.
+ * Every stream of an Id lives in the worker that owns the Id (owner.h),
+ * so this index is local: no shared memory, no locks.  A message becomes
+ * one refcounted blob shared by all its streams; each stream gets a
+ * piece in its own format when the loop pass ends (conn.h).
+ */
+#ifndef COMET_DELIVER_H
+#define COMET_DELIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct server;
+
+/*
+ * Make the index for the worker's fds.  Returns 0, or -1 with errno
+ * (ENOMEM).
+ */
+int		 deliver_init(struct server *);
+
+/*
+ * Stream fd, whose Id is set, starts receiving messages.  Returns 0, or
+ * -1 with errno (EEXIST: already in).  Closing the connection takes it
+ * out (conn.c).
+ */
+int		 deliver_login(struct server *, int);
+
+/*
+ * Give message msg[0..len) to every stream of id here.  Returns how many
+ * streams it reached (queued or written; a stream too slow to take it is
+ * closed and not counted).
+ */
+uint32_t	 deliver_to_id(struct server *, const char *, size_t,
+		    const char *, size_t);
+
+/* Give msg[0..len) to every stream here; returns how many it reached. */
+uint32_t	 deliver_to_all(struct server *, const char *, size_t);
+
+#endif
