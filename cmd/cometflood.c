@@ -30,24 +30,24 @@
 #define FD_RESERVE	32	/* a worker's own fds besides connections */
 
 struct run {
-	struct feed	 r_feed;
-	struct pool	 r_pool;
-	struct flood_conf r_conf;
-	int		 r_sig;		/* signalfd: INT, TERM, CHLD */
-	int		 r_tsv;
-	long long	 r_every;	/* report period, ms */
-	long long	 r_hold;	/* ms to hold after the ramp; -1 ever */
-	long long	 r_wait;	/* ms between opens */
-	uint64_t	 r_t0, r_now;	/* ms, monotonic */
-	uint64_t	 r_next_report, r_next_send, r_end;
-	uint64_t	 r_last_t, r_last_conn, r_last_chunks;
-	char		 r_rec[sizeof(struct flood_rec) + FLOOD_REQMAX];
-	size_t		 r_reclen;	/* a record waiting for its worker */
-	int		 r_recw;
-	int		 r_eof;		/* every input has ended */
-	int		 r_closed;	/* worker pipes closed */
-	int		 r_failed;	/* lines skipped, workers lost */
-	pid_t		 r_parent;
+	struct feed	 ru_feed;
+	struct pool	 ru_pool;
+	struct flood_conf ru_conf;
+	int		 ru_sig;		/* signalfd: INT, TERM, CHLD */
+	int		 ru_tsv;
+	long long	 ru_every;	/* report period, ms */
+	long long	 ru_hold;	/* ms to hold after the ramp; -1 ever */
+	long long	 ru_wait;	/* ms between opens */
+	uint64_t	 ru_t0, ru_now;	/* ms, monotonic */
+	uint64_t	 ru_next_report, ru_next_send, ru_end;
+	uint64_t	 ru_last_t, ru_last_conn, ru_last_chunks;
+	char		 ru_rec[sizeof(struct flood_rec) + FLOOD_REQMAX];
+	size_t		 ru_reclen;	/* a record waiting for its worker */
+	int		 ru_recw;
+	int		 ru_eof;		/* every input has ended */
+	int		 ru_closed;	/* worker pipes closed */
+	int		 ru_failed;	/* lines skipped, workers lost */
+	pid_t		 ru_parent;
 };
 
 static void __attribute__((noreturn))
@@ -85,11 +85,11 @@ static int
 worker_main(int index, int in, struct flood_stats *st, void *arg)
 {
 	struct run *r = arg;
-	struct flood_conf conf = r->r_conf;
+	struct flood_conf conf = r->ru_conf;
 
 	/* a parent killed with SIGKILL takes its workers along */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != r->r_parent)
+	if (getppid() != r->ru_parent)
 		return 1;
 	conf.fo_index = index;
 	if (flood_run(&conf, in, st, closed_line) == -1) {
@@ -111,23 +111,23 @@ make_record(struct run *r, char *line, size_t len)
 	int n;
 
 	if ((e = url_parse(line, len, &u)) != URL_OK) {
-		warnx("%s:%lu: %s: %.*s", feed_name(&r->r_feed),
-		    r->r_feed.fe_line, url_strerror(e), len > 80 ? 80 :
+		warnx("%s:%lu: %s: %.*s", feed_name(&r->ru_feed),
+		    r->ru_feed.fe_line, url_strerror(e), len > 80 ? 80 :
 		    (int)len, line);
 		return -1;
 	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_port = htons(u.u_port);
 	if (resolve_host(u.u_host, u.u_hostlen, &sin.sin_addr, &why) == -1) {
-		warnx("%s:%lu: %.*s: %s", feed_name(&r->r_feed),
-		    r->r_feed.fe_line, (int)u.u_hostlen, u.u_host, why);
+		warnx("%s:%lu: %.*s: %s", feed_name(&r->ru_feed),
+		    r->ru_feed.fe_line, (int)u.u_hostlen, u.u_host, why);
 		return -1;
 	}
 	if ((n = url_request(&u, req, sizeof(req))) == -1 ||
-	    (r->r_reclen = flood_rec_pack(r->r_rec, sizeof(r->r_rec), &sin,
+	    (r->ru_reclen = flood_rec_pack(r->ru_rec, sizeof(r->ru_rec), &sin,
 	    req, n)) == 0) {
-		warnx("%s:%lu: URL too long", feed_name(&r->r_feed),
-		    r->r_feed.fe_line);
+		warnx("%s:%lu: URL too long", feed_name(&r->ru_feed),
+		    r->ru_feed.fe_line);
 		return -1;
 	}
 	return 0;
@@ -137,14 +137,14 @@ make_record(struct run *r, char *line, size_t len)
 static int
 queue_record(struct run *r)
 {
-	struct pool *p = &r->r_pool;
+	struct pool *p = &r->ru_pool;
 
-	if (pool_put(p, r->r_recw, r->r_rec, r->r_reclen) == -1) {
-		pool_flush(p, r->r_recw);
-		if (pool_put(p, r->r_recw, r->r_rec, r->r_reclen) == -1)
+	if (pool_put(p, r->ru_recw, r->ru_rec, r->ru_reclen) == -1) {
+		pool_flush(p, r->ru_recw);
+		if (pool_put(p, r->ru_recw, r->ru_rec, r->ru_reclen) == -1)
 			return 0;
 	}
-	r->r_reclen = 0;
+	r->ru_reclen = 0;
 	return 1;
 }
 
@@ -157,40 +157,40 @@ pump(struct run *r)
 	size_t len;
 
 	for (;;) {
-		if (r->r_reclen > 0) {
+		if (r->ru_reclen > 0) {
 			if (!queue_record(r))
 				return;
-			if (r->r_wait > 0) {
-				r->r_next_send = r->r_now + r->r_wait;
+			if (r->ru_wait > 0) {
+				r->ru_next_send = r->ru_now + r->ru_wait;
 				return;
 			}
 		}
-		if (r->r_wait > 0 && r->r_now < r->r_next_send)
+		if (r->ru_wait > 0 && r->ru_now < r->ru_next_send)
 			return;
-		res = feed_line(&r->r_feed, &line, &len);
+		res = feed_line(&r->ru_feed, &line, &len);
 		if (res == FEED_MORE)
 			return;
 		if (res == FEED_EOF) {
-			r->r_eof = 1;
+			r->ru_eof = 1;
 			return;
 		}
 		if (res == FEED_LONG) {
-			warnx("%s:%lu: line too long", feed_name(&r->r_feed),
-			    r->r_feed.fe_line);
-			r->r_failed = 1;
+			warnx("%s:%lu: line too long", feed_name(&r->ru_feed),
+			    r->ru_feed.fe_line);
+			r->ru_failed = 1;
 			continue;
 		}
 		if (len == 0)
 			continue;
 		if (make_record(r, line, len) == -1) {
-			r->r_failed = 1;
+			r->ru_failed = 1;
 			continue;
 		}
-		if ((r->r_recw = pool_pick(&r->r_pool)) == -1) {
-			warn("%s:%lu: no worker", feed_name(&r->r_feed),
-			    r->r_feed.fe_line);
-			r->r_reclen = 0;
-			r->r_failed = 1;
+		if ((r->ru_recw = pool_pick(&r->ru_pool)) == -1) {
+			warn("%s:%lu: no worker", feed_name(&r->ru_feed),
+			    r->ru_feed.fe_line);
+			r->ru_reclen = 0;
+			r->ru_failed = 1;
 		}
 	}
 }
@@ -202,28 +202,28 @@ report(struct run *r)
 	struct flood_stats s;
 	double t, dt;
 
-	pool_sum(&r->r_pool, &s, 0);
-	t = (r->r_now - r->r_t0) / 1000.0;
-	dt = (r->r_now - r->r_last_t) / 1000.0;
+	pool_sum(&r->ru_pool, &s, 0);
+	t = (r->ru_now - r->ru_t0) / 1000.0;
+	dt = (r->ru_now - r->ru_last_t) / 1000.0;
 	if (dt <= 0)
 		dt = 1e-3;
-	if (r->r_tsv)
+	if (r->ru_tsv)
 		printf("%.1f\t%llu\t%llu\t%llu\t%llu\t%.1f\t%.1f\n", t,
 		    (unsigned long long)s.st_active,
 		    (unsigned long long)s.st_closed,
 		    (unsigned long long)s.st_chunks,
 		    (unsigned long long)s.st_bytes,
-		    (s.st_connects - r->r_last_conn) / dt,
-		    (s.st_chunks - r->r_last_chunks) / dt);
+		    (s.st_connects - r->ru_last_conn) / dt,
+		    (s.st_chunks - r->ru_last_chunks) / dt);
 	else
 		printf("Stats: {%llu,%llu,%llu}\n",
 		    (unsigned long long)s.st_active,
 		    (unsigned long long)s.st_closed,
 		    (unsigned long long)s.st_chunks);
 	fflush(stdout);
-	r->r_last_t = r->r_now;
-	r->r_last_conn = s.st_connects;
-	r->r_last_chunks = s.st_chunks;
+	r->ru_last_t = r->ru_now;
+	r->ru_last_conn = s.st_connects;
+	r->ru_last_chunks = s.st_chunks;
 }
 
 static void
@@ -245,18 +245,18 @@ finish(struct run *r)
 {
 	struct flood_stats s;
 
-	pool_stop(&r->r_pool);
-	r->r_now = now_ms();
+	pool_stop(&r->ru_pool);
+	r->ru_now = now_ms();
 	report(r);
-	pool_sum(&r->r_pool, &s, 1);
+	pool_sum(&r->ru_pool, &s, 1);
 	summary_line("connect_ms", &s.st_connect_us, 0.001);
 	summary_line("interarrival_ms", &s.st_inter_ms, 1);
 	fflush(stdout);
-	return s.st_closed > 0 || r->r_failed ? 1 : 0;
+	return s.st_closed > 0 || r->ru_failed ? 1 : 0;
 }
 
 /*
- * Signals arrive on r_sig; returns 1 when told to stop.  A worker that
+ * Signals arrive on ru_sig; returns 1 when told to stop.  A worker that
  * exits on its own is a failure, unless we are stopping anyway.
  */
 static int
@@ -265,15 +265,15 @@ on_signal(struct run *r)
 	struct signalfd_siginfo si;
 	int stop = 0, child = 0;
 
-	while (read(r->r_sig, &si, sizeof(si)) == sizeof(si)) {
+	while (read(r->ru_sig, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			child = 1;
 		else
 			stop = 1;
 	}
-	if (!stop && child && pool_reap(&r->r_pool) > 0) {
+	if (!stop && child && pool_reap(&r->ru_pool) > 0) {
 		warnx("a worker exited early");
-		r->r_failed = 1;
+		r->ru_failed = 1;
 	}
 	return stop;
 }
@@ -282,17 +282,17 @@ on_signal(struct run *r)
 static int
 next_timeout(struct run *r)
 {
-	uint64_t due = r->r_next_report;
+	uint64_t due = r->ru_next_report;
 
-	if (r->r_wait > 0 && r->r_next_send > r->r_now &&
-	    r->r_next_send < due)
-		due = r->r_next_send;
-	if (r->r_end && r->r_end < due)
-		due = r->r_end;
-	if (r->r_closed && !r->r_end && r->r_hold >= 0 &&
-	    r->r_now + 20 < due)
-		due = r->r_now + 20;	/* polling the workers' idle flags */
-	return due > r->r_now ? (int)(due - r->r_now) : 0;
+	if (r->ru_wait > 0 && r->ru_next_send > r->ru_now &&
+	    r->ru_next_send < due)
+		due = r->ru_next_send;
+	if (r->ru_end && r->ru_end < due)
+		due = r->ru_end;
+	if (r->ru_closed && !r->ru_end && r->ru_hold >= 0 &&
+	    r->ru_now + 20 < due)
+		due = r->ru_now + 20;	/* polling the workers' idle flags */
+	return due > r->ru_now ? (int)(due - r->ru_now) : 0;
 }
 
 /* Steps due now; returns 1 when the run is over. */
@@ -301,25 +301,25 @@ tick(struct run *r)
 {
 	int i;
 
-	r->r_now = now_ms();
+	r->ru_now = now_ms();
 	pump(r);
-	for (i = 0; i < r->r_pool.p_n; i++)
-		pool_flush(&r->r_pool, i);
-	if (r->r_eof && r->r_reclen == 0 && !r->r_closed &&
-	    !pool_pending(&r->r_pool)) {
-		pool_close(&r->r_pool);
-		r->r_closed = 1;
+	for (i = 0; i < r->ru_pool.pl_n; i++)
+		pool_flush(&r->ru_pool, i);
+	if (r->ru_eof && r->ru_reclen == 0 && !r->ru_closed &&
+	    !pool_pending(&r->ru_pool)) {
+		pool_close(&r->ru_pool);
+		r->ru_closed = 1;
 	}
-	if (r->r_closed && !r->r_end && r->r_hold >= 0 &&
-	    pool_idle(&r->r_pool))
-		r->r_end = r->r_now + r->r_hold;
-	if (r->r_end && r->r_now >= r->r_end)
+	if (r->ru_closed && !r->ru_end && r->ru_hold >= 0 &&
+	    pool_idle(&r->ru_pool))
+		r->ru_end = r->ru_now + r->ru_hold;
+	if (r->ru_end && r->ru_now >= r->ru_end)
 		return 1;
-	if (r->r_now >= r->r_next_report) {
+	if (r->ru_now >= r->ru_next_report) {
 		report(r);
-		r->r_next_report += r->r_every;
-		if (r->r_next_report <= r->r_now)
-			r->r_next_report = r->r_now + r->r_every;
+		r->ru_next_report += r->ru_every;
+		if (r->ru_next_report <= r->ru_now)
+			r->ru_next_report = r->ru_now + r->ru_every;
 	}
 	return 0;
 }
@@ -332,27 +332,27 @@ run_loop(struct run *r)
 
 	while (!tick(r)) {
 		n = 0;
-		pfd[n].fd = r->r_sig;
+		pfd[n].fd = r->ru_sig;
 		pfd[n++].events = POLLIN;
-		in = !r->r_eof && r->r_reclen == 0 &&
-		    !(r->r_wait > 0 && r->r_now < r->r_next_send);
+		in = !r->ru_eof && r->ru_reclen == 0 &&
+		    !(r->ru_wait > 0 && r->ru_now < r->ru_next_send);
 		if (in) {
-			pfd[n].fd = feed_fd(&r->r_feed);
+			pfd[n].fd = feed_fd(&r->ru_feed);
 			pfd[n++].events = POLLIN;
 		}
-		for (i = 0; i < r->r_pool.p_n; i++)
-			if (r->r_pool.p_w[i].w_len > 0 &&
-			    r->r_pool.p_w[i].w_fd != -1) {
-				pfd[n].fd = r->r_pool.p_w[i].w_fd;
+		for (i = 0; i < r->ru_pool.pl_n; i++)
+			if (r->ru_pool.pl_w[i].wk_len > 0 &&
+			    r->ru_pool.pl_w[i].wk_fd != -1) {
+				pfd[n].fd = r->ru_pool.pl_w[i].wk_fd;
 				pfd[n++].events = POLLOUT;
 			}
 		if (poll(pfd, n, next_timeout(r)) == -1 && errno != EINTR)
 			err(1, "poll");
 		if (pfd[0].revents && on_signal(r))
 			return;
-		if (in && pfd[1].revents && feed_fill(&r->r_feed) == -1) {
-			warn("read %s", feed_name(&r->r_feed));
-			r->r_failed = 1;
+		if (in && pfd[1].revents && feed_fill(&r->ru_feed) == -1) {
+			warn("read %s", feed_name(&r->ru_feed));
+			r->ru_failed = 1;
 		}
 	}
 }
@@ -366,7 +366,7 @@ open_inputs(struct run *r, int argc, char *argv[])
 	int *fds, i;
 
 	if (argc == 0) {
-		if (feed_init(&r->r_feed, &stdin_fd, &stdin_name, 1) == -1)
+		if (feed_init(&r->ru_feed, &stdin_fd, &stdin_name, 1) == -1)
 			err(1, "input buffer");
 		return;
 	}
@@ -375,7 +375,7 @@ open_inputs(struct run *r, int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		if ((fds[i] = open(argv[i], O_RDONLY | O_CLOEXEC)) == -1)
 			err(1, "%s", argv[i]);
-	if (feed_init(&r->r_feed, fds, (const char **)argv, argc) == -1)
+	if (feed_init(&r->ru_feed, fds, (const char **)argv, argc) == -1)
 		err(1, "input buffer");
 }
 
@@ -425,24 +425,24 @@ main(int argc, char *argv[])
 	unsigned nofile;
 	int ch;
 
-	r.r_conf.fo_inflight = 256;
-	r.r_conf.fo_timeout_ms = 30000;
-	r.r_every = 10000;
-	r.r_hold = -1;
+	r.ru_conf.fo_inflight = 256;
+	r.ru_conf.fo_timeout_ms = 30000;
+	r.ru_every = 10000;
+	r.ru_hold = -1;
 	while ((ch = getopt(argc, argv, "b:c:d:hj:o:r:t:w:")) != -1) {
 		switch (ch) {
 		case 'b':
-			if (addr_range_parse(optarg, &r.r_conf.fo_bind) == -1)
+			if (addr_range_parse(optarg, &r.ru_conf.fo_bind) == -1)
 				errx(2, "bad source address range: %s", optarg);
 			break;
 		case 'c':
-			r.r_conf.fo_inflight = num_parse(optarg, 1, 65535,
+			r.ru_conf.fo_inflight = num_parse(optarg, 1, 65535,
 			    &errstr);
 			if (errstr)
 				errx(2, "inflight %s: %s", errstr, optarg);
 			break;
 		case 'd':
-			r.r_hold = num_parse_ms(optarg, 0, 86400000LL * 365,
+			r.ru_hold = num_parse_ms(optarg, 0, 86400000LL * 365,
 			    &errstr);
 			if (errstr)
 				errx(2, "duration %s: %s", errstr, optarg);
@@ -459,22 +459,22 @@ main(int argc, char *argv[])
 			    strcmp(optarg, "stats") != 0)
 				errx(2, "output format must be tsv or stats: "
 				    "%s", optarg);
-			r.r_tsv = strcmp(optarg, "tsv") == 0;
+			r.ru_tsv = strcmp(optarg, "tsv") == 0;
 			break;
 		case 'r':
-			r.r_every = num_parse_ms(optarg, 100, 86400000LL,
+			r.ru_every = num_parse_ms(optarg, 100, 86400000LL,
 			    &errstr);
 			if (errstr)
 				errx(2, "report period %s: %s", errstr, optarg);
 			break;
 		case 't':
-			r.r_conf.fo_timeout_ms = num_parse_ms(optarg, 0,
+			r.ru_conf.fo_timeout_ms = num_parse_ms(optarg, 0,
 			    86400000LL, &errstr);
 			if (errstr)
 				errx(2, "timeout %s: %s", errstr, optarg);
 			break;
 		case 'w':
-			r.r_wait = num_parse(optarg, 0, 3600000, &errstr);
+			r.ru_wait = num_parse(optarg, 0, 3600000, &errstr);
 			if (errstr)
 				errx(2, "wait %s: %s", errstr, optarg);
 			break;
@@ -486,18 +486,18 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	nofile = raise_nofile();
-	r.r_conf.fo_maxconn = nofile;
-	r.r_sig = setup_signals();
-	r.r_parent = getpid();
+	r.ru_conf.fo_maxconn = nofile;
+	r.ru_sig = setup_signals();
+	r.ru_parent = getpid();
 	open_inputs(&r, argc, argv);
-	if (r.r_tsv) {
+	if (r.ru_tsv) {
 		printf("time\tactive\tclosed\tchunks\tbytes\tconn_s\t"
 		    "chunks_s\n");
 		fflush(stdout);
 	}
-	r.r_t0 = r.r_last_t = r.r_now = now_ms();
-	r.r_next_report = r.r_t0 + r.r_every;
-	if (pool_init(&r.r_pool, jobs ? jobs : MAXWORKERS, jobs != 0,
+	r.ru_t0 = r.ru_last_t = r.ru_now = now_ms();
+	r.ru_next_report = r.ru_t0 + r.ru_every;
+	if (pool_init(&r.ru_pool, jobs ? jobs : MAXWORKERS, jobs != 0,
 	    nofile - FD_RESERVE, worker_main, &r) == -1)
 		err(1, "workers");
 	run_loop(&r);

@@ -28,8 +28,8 @@ struct target {
 };
 
 struct row {
-	unsigned long long	r_rss, r_rss0;
-	long			r_socks, r_socks0;
+	unsigned long long	rw_rss, rw_rss0;
+	long			rw_socks, rw_socks0;
 };
 
 static int	 bflag, kflag;
@@ -70,15 +70,15 @@ print_row(double t, const char *label, const struct row *r)
 {
 	char a[32];
 
-	printf("%.1f\t%s\t%llu\t%ld\t%s", t, label, r->r_rss, r->r_socks,
-	    ratio(a, sizeof(a), (long long)r->r_rss, r->r_socks));
+	printf("%.1f\t%s\t%llu\t%ld\t%s", t, label, r->rw_rss, r->rw_socks,
+	    ratio(a, sizeof(a), (long long)r->rw_rss, r->rw_socks));
 	if (bflag)
-		printf("\t%s", ratio(a, sizeof(a), (long long)(r->r_rss -
-		    r->r_rss0), r->r_socks - r->r_socks0));
+		printf("\t%s", ratio(a, sizeof(a), (long long)(r->rw_rss -
+		    r->rw_rss0), r->rw_socks - r->rw_socks0));
 	if (kflag && !kvalid)
 		printf("\t-\t-");
 	else if (kflag)
-		printf("\t%lld\t%lld", kperconn * r->r_socks, kperconn);
+		printf("\t%lld\t%lld", kperconn * r->rw_socks, kperconn);
 	printf("\n");
 }
 
@@ -142,16 +142,16 @@ sample(struct target *tgs, int ntg, double t, int first)
 		if (!tgs[i].tg_alive)
 			continue;
 		alive++;
-		r.r_rss = tgs[i].tg_rss;
-		r.r_rss0 = tgs[i].tg_rss0;
-		r.r_socks = tgs[i].tg_socks;
-		r.r_socks0 = tgs[i].tg_socks0;
+		r.rw_rss = tgs[i].tg_rss;
+		r.rw_rss0 = tgs[i].tg_rss0;
+		r.rw_socks = tgs[i].tg_socks;
+		r.rw_socks0 = tgs[i].tg_socks0;
 		snprintf(label, sizeof(label), "%d", (int)tgs[i].tg_pid);
 		print_row(t, label, &r);
-		tot.r_rss += r.r_rss;
-		tot.r_rss0 += r.r_rss0;
-		tot.r_socks += r.r_socks;
-		tot.r_socks0 += r.r_socks0;
+		tot.rw_rss += r.rw_rss;
+		tot.rw_rss0 += r.rw_rss0;
+		tot.rw_socks += r.rw_socks;
+		tot.rw_socks0 += r.rw_socks0;
 	}
 	if (alive > 0)
 		print_row(t, "total", &tot);

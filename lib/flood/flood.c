@@ -5,7 +5,7 @@
  *
  * Memory is the point: a connection is one 20-byte struct fconn in a
  * table indexed by fd, allocated once.  Every connection reads into one
- * shared buffer and keeps only its chunk_dec state.  The request bytes
+ * shared buffer and keeps only its struct reader state.  The request bytes
  * live in a small pool of in-flight slots, held from connect() until the
  * 200 head arrives, so a held connection costs nothing more.
  *
@@ -42,18 +42,18 @@
 enum { C_FREE, C_CONNECTING, C_HEAD, C_ACTIVE };
 
 struct fconn {
-	struct reader c_dec;		/* response framing state */
-	uint32_t	c_last;		/* ms since start + 1 of the last
+	struct reader fc_dec;		/* response framing state */
+	uint32_t	fc_last;		/* ms since start + 1 of the last
 					   chunk; 0: none yet */
-	uint16_t	c_slot;		/* in-flight slot until active */
-	uint8_t		c_phase;	/* C_* */
+	uint16_t	fc_slot;		/* in-flight slot until active */
+	uint8_t		fc_phase;	/* C_* */
 };
 
 struct fslot {
-	uint64_t	s_start;	/* µs at connect() */
-	int		s_fd;		/* -1: slot free */
-	uint16_t	s_len;		/* request bytes */
-	char		s_req[FLOOD_REQMAX];
+	uint64_t	fs_start;	/* µs at connect() */
+	int		fs_fd;		/* -1: slot free */
+	uint16_t	fs_len;		/* request bytes */
+	char		fs_req[FLOOD_REQMAX];
 };
 
 struct flood {
@@ -126,7 +126,7 @@ reason_errno(struct flood *f, int e)
 static void
 slot_free(struct flood *f, unsigned i)
 {
-	f->f_slot[i].s_fd = -1;
+	f->f_slot[i].fs_fd = -1;
 	f->f_free[f->f_nfree++] = i;
 }
 
@@ -139,15 +139,15 @@ note_closed(struct flood *f, const char *why)
 }
 
 static void
-conn_close(struct flood *f, int fd, const char *why)
+fconn_close(struct flood *f, int fd, const char *why)
 {
 	struct fconn *c = &f->f_conn[fd];
 
-	if (c->c_phase == C_ACTIVE)
+	if (c->fc_phase == C_ACTIVE)
 		f->f_st->st_active--;
 	else
-		slot_free(f, c->c_slot);
-	c->c_phase = C_FREE;
+		slot_free(f, c->fc_slot);
+	c->fc_phase = C_FREE;
 	note_closed(f, why);
 	/* SO_LINGER {1, 0}: the close sends RST and leaves no TIME_WAIT */
 	close(fd);
@@ -155,7 +155,7 @@ conn_close(struct flood *f, int fd, const char *why)
 
 /* Open a socket to rec's address; returns the fd or -1 with errno. */
 static int
-conn_socket(struct flood *f, const struct flood_rec *rec)
+fconn_socket(struct flood *f, const struct flood_rec *rec)
 {
 	struct linger lg = { 1, 0 };
 	struct sockaddr_in sin;
@@ -203,7 +203,7 @@ fail:
  * write cannot go yet, the connection waits for EPOLLOUT as usual.
  */
 static void
-conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
+fconn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 {
 	struct epoll_event ev;
 	struct fconn *c;
@@ -212,7 +212,7 @@ conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	unsigned i;
 	int fd;
 
-	if ((fd = conn_socket(f, rec)) == -1) {
+	if ((fd = fconn_socket(f, rec)) == -1) {
 		note_closed(f, reason_errno(f, errno));
 		return;
 	}
@@ -233,24 +233,24 @@ conn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	}
 	i = f->f_free[--f->f_nfree];
 	s = &f->f_slot[i];
-	s->s_fd = fd;
-	s->s_start = f->f_now;
-	s->s_len = rec->fr_len;
+	s->fs_fd = fd;
+	s->fs_start = f->f_now;
+	s->fs_len = rec->fr_len;
 	if (n <= 0)
-		memcpy(s->s_req, req, rec->fr_len);
+		memcpy(s->fs_req, req, rec->fr_len);
 	c = &f->f_conn[fd];
-	reader_init(&c->c_dec);
-	c->c_last = 0;
-	c->c_slot = i;
-	c->c_phase = n > 0 ? C_HEAD : C_CONNECTING;
+	reader_init(&c->fc_dec);
+	c->fc_last = 0;
+	c->fc_slot = i;
+	c->fc_phase = n > 0 ? C_HEAD : C_CONNECTING;
 }
 
 /* connect() finished: send the request and wait for the head. */
 static void
-conn_ready(struct flood *f, int fd)
+fconn_ready(struct flood *f, int fd)
 {
 	struct fconn *c = &f->f_conn[fd];
-	struct fslot *s = &f->f_slot[c->c_slot];
+	struct fslot *s = &f->f_slot[c->fc_slot];
 	struct epoll_event ev;
 	socklen_t len = sizeof(int);
 	ssize_t n;
@@ -259,43 +259,43 @@ conn_ready(struct flood *f, int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
 		e = errno;
 	if (e != 0) {
-		conn_close(f, fd, reason_errno(f, e));
+		fconn_close(f, fd, reason_errno(f, e));
 		return;
 	}
-	if ((n = write(fd, s->s_req, s->s_len)) != s->s_len) {
-		conn_close(f, fd, n == -1 ? reason_errno(f, errno) :
+	if ((n = write(fd, s->fs_req, s->fs_len)) != s->fs_len) {
+		fconn_close(f, fd, n == -1 ? reason_errno(f, errno) :
 		    "short write");
 		return;
 	}
 	ev.events = EPOLLIN;
 	ev.data.fd = fd;
 	if (epoll_ctl(f->f_ep, EPOLL_CTL_MOD, fd, &ev) == -1) {
-		conn_close(f, fd, reason_errno(f, errno));
+		fconn_close(f, fd, reason_errno(f, errno));
 		return;
 	}
-	c->c_phase = C_HEAD;
+	c->fc_phase = C_HEAD;
 }
 
 /* The head arrived; returns 0 if the stream goes on, -1 if closed. */
 static int
-conn_head(struct flood *f, int fd)
+fconn_head(struct flood *f, int fd)
 {
 	struct fconn *c = &f->f_conn[fd];
-	int status = reader_status(&c->c_dec);
+	int status = reader_status(&c->fc_dec);
 
 	if (status != 200) {
 		snprintf(f->f_why, sizeof(f->f_why), "status %d", status);
-		conn_close(f, fd, f->f_why);
+		fconn_close(f, fd, f->f_why);
 		return -1;
 	}
-	if (!reader_chunked(&c->c_dec)) {
-		conn_close(f, fd, "not chunked");
+	if (!reader_chunked(&c->fc_dec)) {
+		fconn_close(f, fd, "not chunked");
 		return -1;
 	}
 	hist_add(&f->f_st->st_connect_us,
-	    f->f_now - f->f_slot[c->c_slot].s_start);
-	slot_free(f, c->c_slot);
-	c->c_phase = C_ACTIVE;
+	    f->f_now - f->f_slot[c->fc_slot].fs_start);
+	slot_free(f, c->fc_slot);
+	c->fc_phase = C_ACTIVE;
 	f->f_st->st_active++;
 	f->f_st->st_connects++;
 	return 0;
@@ -303,21 +303,21 @@ conn_head(struct flood *f, int fd)
 
 /* k chunks completed in one read: one gap, then k - 1 zero gaps. */
 static void
-conn_chunks(struct flood *f, struct fconn *c, uint32_t k)
+fconn_chunks(struct flood *f, struct fconn *c, uint32_t k)
 {
 	uint32_t now = (uint32_t)((f->f_now - f->f_t0) / 1000) + 1;
 
 	f->f_st->st_chunks += k;
-	if (c->c_last != 0)
-		hist_add(&f->f_st->st_inter_ms, now - c->c_last);
+	if (c->fc_last != 0)
+		hist_add(&f->f_st->st_inter_ms, now - c->fc_last);
 	while (--k > 0)
 		hist_add(&f->f_st->st_inter_ms, 0);
-	c->c_last = now;
+	c->fc_last = now;
 }
 
 /* Data on a connection: one read into the shared buffer, decoded. */
 static void
-conn_read(struct flood *f, int fd)
+fconn_read(struct flood *f, int fd)
 {
 	struct fconn *c = &f->f_conn[fd];
 	enum reader_ev ev;
@@ -329,25 +329,25 @@ conn_read(struct flood *f, int fd)
 	if ((n = read(fd, f->f_rbuf, RBUFSZ)) <= 0) {
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
-		conn_close(f, fd, n == 0 ? "eof" : reason_errno(f, errno));
+		fconn_close(f, fd, n == 0 ? "eof" : reason_errno(f, errno));
 		return;
 	}
 	f->f_st->st_bytes += n;
 	for (;;) {
 		k = 0;
-		ev = reader_feed(&c->c_dec, p, n, &used, &k);
+		ev = reader_feed(&c->fc_dec, p, n, &used, &k);
 		if (k)
-			conn_chunks(f, c, k);
+			fconn_chunks(f, c, k);
 		p += used;
 		n -= used;
 		if (ev == READER_MORE)
 			return;
 		if (ev == READER_HEAD) {
-			if (conn_head(f, fd) == -1)
+			if (fconn_head(f, fd) == -1)
 				return;
 			continue;
 		}
-		conn_close(f, fd, ev == READER_END ? "end" : "bad framing");
+		fconn_close(f, fd, ev == READER_END ? "end" : "bad framing");
 		return;
 	}
 }
@@ -366,7 +366,7 @@ take_input(struct flood *f)
 			break;
 		if (!clock++)
 			f->f_now = now_us();
-		conn_start(f, &rec, f->f_inbuf + off + sizeof(rec));
+		fconn_start(f, &rec, f->f_inbuf + off + sizeof(rec));
 		off += sizeof(rec) + rec.fr_len;
 	}
 	if (off > 0) {
@@ -421,9 +421,9 @@ expire(struct flood *f)
 		return;
 	f->f_next_scan = f->f_now + SCAN_US;
 	for (i = 0; i < f->f_conf->fo_inflight; i++)
-		if (f->f_slot[i].s_fd != -1 &&
-		    f->f_now - f->f_slot[i].s_start > limit)
-			conn_close(f, f->f_slot[i].s_fd, "timeout");
+		if (f->f_slot[i].fs_fd != -1 &&
+		    f->f_now - f->f_slot[i].fs_start > limit)
+			fconn_close(f, f->f_slot[i].fs_fd, "timeout");
 }
 
 /* Allocate the tables; returns 0 or -1 with errno. */
@@ -514,10 +514,10 @@ flood_event(struct flood *f, const struct epoll_event *ev)
 		return 1;
 	if (fd == f->f_in)
 		read_input(f);
-	else if (f->f_conn[fd].c_phase == C_CONNECTING)
-		conn_ready(f, fd);
-	else if (f->f_conn[fd].c_phase != C_FREE)
-		conn_read(f, fd);
+	else if (f->f_conn[fd].fc_phase == C_CONNECTING)
+		fconn_ready(f, fd);
+	else if (f->f_conn[fd].fc_phase != C_FREE)
+		fconn_read(f, fd);
 	return 0;
 }
 

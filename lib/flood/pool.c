@@ -4,11 +4,11 @@
  * the URLs and queues records to the workers' pipes; each worker counts
  * into its own flood_stats in a MAP_SHARED area that the parent sums.
  *
- * Workers are started as they are needed: a worker is filled to p_cap
+ * Workers are started as they are needed: a worker is filled to pl_cap
  * URLs before the next one starts, so 25,000 URLs make two workers and a
  * million make ~51.  Pipes are grown to 1 MiB so the parent can queue
  * most of a worker's URLs and move on, and the workers ramp in parallel.
- * With p_fixed (cometflood -j) all workers start at once and take URLs
+ * With pl_fixed (cometflood -j) all workers start at once and take URLs
  * round-robin.
  */
 #include <sys/mman.h>
@@ -36,32 +36,32 @@ pool_init(struct pool *p, int max, int fixed, unsigned cap,
 	int i;
 
 	memset(p, 0, sizeof(*p));
-	p->p_max = max;
-	p->p_fixed = fixed;
-	p->p_cap = cap;
-	p->p_child = child;
-	p->p_arg = arg;
-	p->p_st = mmap(NULL, max * sizeof(*p->p_st), PROT_READ | PROT_WRITE,
+	p->pl_max = max;
+	p->pl_fixed = fixed;
+	p->pl_cap = cap;
+	p->pl_child = child;
+	p->pl_arg = arg;
+	p->pl_st = mmap(NULL, max * sizeof(*p->pl_st), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p->p_st == MAP_FAILED)
+	if (p->pl_st == MAP_FAILED)
 		return -1;
 	/* queues stay in the parent: a forked worker must not carry them */
-	p->p_w = mmap(NULL, max * sizeof(*p->p_w), PROT_READ | PROT_WRITE,
+	p->pl_w = mmap(NULL, max * sizeof(*p->pl_w), PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p->p_w == MAP_FAILED)
+	if (p->pl_w == MAP_FAILED)
 		return -1;
-	(void)madvise(p->p_w, max * sizeof(*p->p_w), MADV_DONTFORK);
+	(void)madvise(p->pl_w, max * sizeof(*p->pl_w), MADV_DONTFORK);
 	for (i = 0; fixed && i < max; i++)
 		if (pool_pick(p) == -1)
 			return -1;
 	return 0;
 }
 
-/* Fork worker p_n; returns its index or -1 with errno. */
+/* Fork worker pl_n; returns its index or -1 with errno. */
 static int
 pool_spawn(struct pool *p)
 {
-	struct worker *w = &p->p_w[p->p_n];
+	struct worker *w = &p->pl_w[p->pl_n];
 	int fds[2];
 	pid_t pid;
 
@@ -78,17 +78,17 @@ pool_spawn(struct pool *p)
 		/*
 		 * The other workers' pipes (or they never see EOF), the
 		 * parent's inputs and signalfd: all above stderr but ours.
-		 * p_w is not mapped here (MADV_DONTFORK).
+		 * pl_w is not mapped here (MADV_DONTFORK).
 		 */
 		close_range(3, fds[0] - 1, 0);
 		close_range(fds[0] + 1, ~0U, 0);
-		_exit(p->p_child(p->p_n, fds[0], &p->p_st[p->p_n], p->p_arg));
+		_exit(p->pl_child(p->pl_n, fds[0], &p->pl_st[p->pl_n], p->pl_arg));
 	}
 	close(fds[0]);
 	(void)fcntl(fds[1], F_SETFL, O_NONBLOCK);
-	w->w_pid = pid;
-	w->w_fd = fds[1];
-	return p->p_n++;
+	w->wk_pid = pid;
+	w->wk_fd = fds[1];
+	return p->pl_n++;
 }
 
 /*
@@ -100,20 +100,20 @@ pool_pick(struct pool *p)
 {
 	unsigned i, k;
 
-	if (!p->p_fixed || p->p_n < p->p_max) {
-		if (p->p_n > 0 && !p->p_fixed &&
-		    p->p_w[p->p_n - 1].w_assigned < p->p_cap &&
-		    !p->p_w[p->p_n - 1].w_dead)
-			return p->p_n - 1;
-		if (p->p_n == p->p_max) {
+	if (!p->pl_fixed || p->pl_n < p->pl_max) {
+		if (p->pl_n > 0 && !p->pl_fixed &&
+		    p->pl_w[p->pl_n - 1].wk_assigned < p->pl_cap &&
+		    !p->pl_w[p->pl_n - 1].wk_dead)
+			return p->pl_n - 1;
+		if (p->pl_n == p->pl_max) {
 			errno = ENOSPC;
 			return -1;
 		}
 		return pool_spawn(p);
 	}
-	for (k = 0; k < (unsigned)p->p_n; k++) {
-		i = p->p_rr++ % p->p_n;
-		if (p->p_w[i].w_assigned < p->p_cap && !p->p_w[i].w_dead)
+	for (k = 0; k < (unsigned)p->pl_n; k++) {
+		i = p->pl_rr++ % p->pl_n;
+		if (p->pl_w[i].wk_assigned < p->pl_cap && !p->pl_w[i].wk_dead)
 			return i;
 	}
 	errno = ENOSPC;
@@ -127,17 +127,17 @@ pool_pick(struct pool *p)
 int
 pool_put(struct pool *p, int i, const char *rec, size_t len)
 {
-	struct worker *w = &p->p_w[i];
+	struct worker *w = &p->pl_w[i];
 
-	if (w->w_dead) {
-		w->w_assigned++;	/* dropped: it can never connect */
+	if (w->wk_dead) {
+		w->wk_assigned++;	/* dropped: it can never connect */
 		return 0;
 	}
-	if (POOL_OUTSZ - w->w_len < len)
+	if (POOL_OUTSZ - w->wk_len < len)
 		return -1;
-	memcpy(w->w_out + w->w_len, rec, len);
-	w->w_len += len;
-	w->w_assigned++;
+	memcpy(w->wk_out + w->wk_len, rec, len);
+	w->wk_len += len;
+	w->wk_assigned++;
 	return 0;
 }
 
@@ -148,22 +148,22 @@ pool_put(struct pool *p, int i, const char *rec, size_t len)
 int
 pool_flush(struct pool *p, int i)
 {
-	struct worker *w = &p->p_w[i];
+	struct worker *w = &p->pl_w[i];
 	ssize_t n;
 
-	if (w->w_len == 0 || w->w_fd == -1)
+	if (w->wk_len == 0 || w->wk_fd == -1)
 		return 0;
-	n = write(w->w_fd, w->w_out, w->w_len);
+	n = write(w->wk_fd, w->wk_out, w->wk_len);
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
-		w->w_dead = 1;
-		w->w_len = 0;
+		w->wk_dead = 1;
+		w->wk_len = 0;
 		return 0;
 	}
 	if (n > 0) {
-		memmove(w->w_out, w->w_out + n, w->w_len - n);
-		w->w_len -= n;
+		memmove(w->wk_out, w->wk_out + n, w->wk_len - n);
+		w->wk_len -= n;
 	}
-	return w->w_len;
+	return w->wk_len;
 }
 
 /* Returns 1 if any worker still has records queued. */
@@ -172,8 +172,8 @@ pool_pending(const struct pool *p)
 {
 	int i;
 
-	for (i = 0; i < p->p_n; i++)
-		if (p->p_w[i].w_len > 0)
+	for (i = 0; i < p->pl_n; i++)
+		if (p->pl_w[i].wk_len > 0)
 			return 1;
 	return 0;
 }
@@ -184,10 +184,10 @@ pool_close(struct pool *p)
 {
 	int i;
 
-	for (i = 0; i < p->p_n; i++)
-		if (p->p_w[i].w_fd != -1) {
-			close(p->p_w[i].w_fd);
-			p->p_w[i].w_fd = -1;
+	for (i = 0; i < p->pl_n; i++)
+		if (p->pl_w[i].wk_fd != -1) {
+			close(p->pl_w[i].wk_fd);
+			p->pl_w[i].wk_fd = -1;
 		}
 }
 
@@ -197,9 +197,9 @@ pool_idle(const struct pool *p)
 {
 	int i;
 
-	for (i = 0; i < p->p_n; i++)
-		if (!p->p_w[i].w_dead &&
-		    !__atomic_load_n(&p->p_st[i].st_idle, __ATOMIC_RELAXED))
+	for (i = 0; i < p->pl_n; i++)
+		if (!p->pl_w[i].wk_dead &&
+		    !__atomic_load_n(&p->pl_st[i].st_idle, __ATOMIC_RELAXED))
 			return 0;
 	return 1;
 }
@@ -212,10 +212,10 @@ pool_reap(struct pool *p)
 	int i, n = 0, status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		for (i = 0; i < p->p_n; i++)
-			if (p->p_w[i].w_pid == pid) {
-				p->p_w[i].w_dead = 1;
-				p->p_w[i].w_pid = 0;
+		for (i = 0; i < p->pl_n; i++)
+			if (p->pl_w[i].wk_pid == pid) {
+				p->pl_w[i].wk_dead = 1;
+				p->pl_w[i].wk_pid = 0;
 				n++;
 			}
 	return n;
@@ -227,15 +227,15 @@ pool_stop(struct pool *p)
 {
 	int i;
 
-	for (i = 0; i < p->p_n; i++)
-		if (p->p_w[i].w_pid > 0)
-			kill(p->p_w[i].w_pid, SIGTERM);
-	for (i = 0; i < p->p_n; i++)
-		if (p->p_w[i].w_pid > 0) {
-			while (waitpid(p->p_w[i].w_pid, NULL, 0) == -1 &&
+	for (i = 0; i < p->pl_n; i++)
+		if (p->pl_w[i].wk_pid > 0)
+			kill(p->pl_w[i].wk_pid, SIGTERM);
+	for (i = 0; i < p->pl_n; i++)
+		if (p->pl_w[i].wk_pid > 0) {
+			while (waitpid(p->pl_w[i].wk_pid, NULL, 0) == -1 &&
 			    errno == EINTR)
 				;
-			p->p_w[i].w_pid = 0;
+			p->pl_w[i].wk_pid = 0;
 		}
 }
 
@@ -253,9 +253,9 @@ pool_sum(const struct pool *p, struct flood_stats *sum, int hists)
 	int i;
 
 	memset(sum, 0, sizeof(*sum));
-	for (i = 0; i < p->p_n; i++) {
-		s = &p->p_st[i];
-		if (p->p_w[i].w_dead)
+	for (i = 0; i < p->pl_n; i++) {
+		s = &p->pl_st[i];
+		if (p->pl_w[i].wk_dead)
 			sum->st_closed += LOAD(s->st_active);
 		else
 			sum->st_active += LOAD(s->st_active);

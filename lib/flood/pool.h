@@ -11,26 +11,26 @@
 #define POOL_OUTSZ	32768	/* records queued for one worker */
 
 struct worker {
-	pid_t		w_pid;
-	int		w_fd;		/* write end of its pipe; -1 closed */
-	int		w_dead;		/* exited (or its pipe broke) */
-	unsigned	w_assigned;	/* URLs handed to it */
-	size_t		w_len;		/* bytes queued in w_out */
-	char		w_out[POOL_OUTSZ];
+	pid_t		wk_pid;
+	int		wk_fd;		/* write end of its pipe; -1 closed */
+	int		wk_dead;		/* exited (or its pipe broke) */
+	unsigned	wk_assigned;	/* URLs handed to it */
+	size_t		wk_len;		/* bytes queued in wk_out */
+	char		wk_out[POOL_OUTSZ];
 };
 
 /* Runs in a new worker: index, read end of its pipe, its stats. */
 typedef int	pool_child_fn(int, int, struct flood_stats *, void *);
 
 struct pool {
-	struct worker	*p_w;		/* p_max entries, not inherited */
-	struct flood_stats *p_st;	/* p_max entries, shared */
-	int		 p_n, p_max;
-	int		 p_fixed;	/* all p_max started up front */
-	unsigned	 p_cap;		/* URLs per worker */
-	unsigned	 p_rr;		/* next worker, when p_fixed */
-	pool_child_fn	*p_child;
-	void		*p_arg;
+	struct worker	*pl_w;		/* pl_max entries, not inherited */
+	struct flood_stats *pl_st;	/* pl_max entries, shared */
+	int		 pl_n, pl_max;
+	int		 pl_fixed;	/* all pl_max started up front */
+	unsigned	 pl_cap;		/* URLs per worker */
+	unsigned	 pl_rr;		/* next worker, when pl_fixed */
+	pool_child_fn	*pl_child;
+	void		*pl_arg;
 };
 
 int	pool_init(struct pool *, int, int, unsigned, pool_child_fn *, void *);

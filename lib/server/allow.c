@@ -52,16 +52,16 @@ allow_add(struct allow *al, const char *spec)
 		goto bad;
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
-	if (inet_pton(AF_INET, host, r.ar_addr) == 1)
-		r.ar_family = AF_INET;
-	else if (inet_pton(AF_INET6, host, r.ar_addr) == 1)
-		r.ar_family = AF_INET6;
+	if (inet_pton(AF_INET, host, r.aw_addr) == 1)
+		r.aw_family = AF_INET;
+	else if (inet_pton(AF_INET6, host, r.aw_addr) == 1)
+		r.aw_family = AF_INET6;
 	else
 		goto bad;
-	max = r.ar_family == AF_INET ? 32 : 128;
-	r.ar_bits = max;
+	max = r.aw_family == AF_INET ? 32 : 128;
+	r.aw_bits = max;
 	if (slash != NULL) {
-		r.ar_bits = (int)num_parse(slash + 1, 0, max, &errstr);
+		r.aw_bits = (int)num_parse(slash + 1, 0, max, &errstr);
 		if (errstr != NULL)
 			goto bad;
 	}
@@ -69,7 +69,7 @@ allow_add(struct allow *al, const char *spec)
 		errno = ENOSPC;
 		return -1;
 	}
-	allow_mask(r.ar_addr, r.ar_bits, max / 8);
+	allow_mask(r.aw_addr, r.aw_bits, max / 8);
 	al->al_rule[al->al_n++] = r;
 	return 0;
 bad:
@@ -83,12 +83,12 @@ allow_rule_match(const struct allow_rule *r, int family, const uint8_t *a)
 	uint8_t m[16];
 	int len;
 
-	if (r->ar_family != family)
+	if (r->aw_family != family)
 		return 0;
 	len = family == AF_INET ? 4 : 16;
 	memcpy(m, a, (size_t)len);
-	allow_mask(m, r->ar_bits, len);
-	return memcmp(m, r->ar_addr, (size_t)len) == 0;
+	allow_mask(m, r->aw_bits, len);
+	return memcmp(m, r->aw_addr, (size_t)len) == 0;
 }
 
 int

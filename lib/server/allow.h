@@ -13,9 +13,9 @@
 #define ALLOW_MAX	32	/* rules; more is a configuration mistake */
 
 struct allow_rule {
-	int		 ar_family;	/* AF_INET or AF_INET6 */
-	int		 ar_bits;	/* prefix length */
-	uint8_t		 ar_addr[16];	/* network order, masked */
+	int		 aw_family;	/* AF_INET or AF_INET6 */
+	int		 aw_bits;	/* prefix length */
+	uint8_t		 aw_addr[16];	/* network order, masked */
 };
 
 struct allow {
