@@ -7,10 +7,13 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
+VERSION	 = 1.0
+
 CC	?= cc
 AR	?= ar
 CFLAGS	?= -O2 -g
-WFLAGS	 = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+WFLAGS	 = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	   -DCOMET_VERSION='"$(VERSION)"'
 LDFLAGS	?=
 
 ifeq ($(SAN),1)

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "server/mbox.h"
 #include "net.h"
-#include "num.h"
+#include "opt.h"
 #include "server/prefork.h"
 #include "server/server.h"
 #include "server/stats.h"
@@ -34,43 +34,11 @@ static struct mbox mailboxes;	/* made before fork, kept by the parent */
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometd [-v] [-a addr[/prefix]] [-b head_bytes] "
+	fprintf(f, "usage: cometd [-Vhv] [-a addr[/prefix]] [-b head_bytes] "
 	    "[-i interval] [-l addr] [-m max] [-n header_lines] [-p port] "
 	    "[-q queue] [-s stall] [-t timeout] [-u target_bytes] "
 	    "[-w workers] [-z msg_bytes]\n");
 	exit(status);
-}
-
-/* A duration: bare numbers are milliseconds, or "10s", "250ms", "2m". */
-static long long
-duration(const char *s, long long min, const char *what)
-{
-	const char *errstr;
-	long long v;
-
-	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s))
-		v = num_parse(s, min, DAY_MS, &errstr);
-	else
-		v = num_parse_ms(s, min, DAY_MS, &errstr);
-	if (errstr) {
-		warnx("%s %s: %s", what, s, errstr);
-		usage(stderr, 2);
-	}
-	return v;
-}
-
-static long long
-number(const char *s, long long min, long long max, const char *what)
-{
-	const char *errstr;
-	long long v;
-
-	v = num_parse(s, min, max, &errstr);
-	if (errstr) {
-		warnx("%s %s: %s", what, s, errstr);
-		usage(stderr, 2);
-	}
-	return v;
 }
 
 static int
@@ -135,71 +103,67 @@ main(int argc, char *argv[])
 	allow_loopback(&conf.sc_allow);
 	conf.sc_msgmax = SERVER_MSGMAX;
 	conf.sc_qmax = SERVER_QMAX;
-	while ((ch = getopt(argc, argv, "a:b:hi:l:m:n:p:q:s:t:u:vw:z:")) !=
+	opt_init(argc, argv, usage);
+	while ((ch = getopt(argc, argv, "Va:b:hi:l:m:n:p:q:s:t:u:vw:z:")) !=
 	    -1) {
 		switch (ch) {
+		case 'V':
+			opt_version();
 		case 'a':
 			/* the first -a replaces the loopback default */
 			if (!allowed++)
 				conf.sc_allow.al_n = 0;
-			if (allow_add(&conf.sc_allow, optarg) == -1) {
-				warnx("allow %s: %s", optarg, errno == ENOSPC ?
-				    "too many rules" : "invalid");
-				usage(stderr, 2);
-			}
+			if (allow_add(&conf.sc_allow, optarg) == -1)
+				opt_bad(ch, optarg, errno == ENOSPC ?
+				    "too many rules" : "not an address or "
+				    "address/prefix");
 			break;
 		case 'b':
-			conf.sc_lim.hl_head = number(optarg, 256, 32768,
-			    "head bytes");
+			conf.sc_lim.hl_head = opt_number(ch, optarg, 256, 32768);
 			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'i':
-			conf.sc_interval = duration(optarg, 0, "interval");
+			conf.sc_interval = opt_duration(ch, optarg, 0, DAY_MS);
 			break;
 		case 'l':
 			conf.sc_addr = optarg;
 			break;
 		case 'm':
-			conf.sc_max = number(optarg, 1, 100000000, "max");
+			conf.sc_max = opt_number(ch, optarg, 1, 100000000);
 			break;
 		case 'n':
-			conf.sc_lim.hl_lines = number(optarg, 1, 1024,
-			    "header lines");
+			conf.sc_lim.hl_lines = opt_number(ch, optarg, 1, 1024);
 			break;
 		case 'p':
-			conf.sc_port = number(optarg, 0, 65535, "port");
+			conf.sc_port = opt_number(ch, optarg, 0, 65535);
 			break;
 		case 'q':
-			conf.sc_qmax = number(optarg, 1, 1000000,
-			    "queue");
+			conf.sc_qmax = opt_number(ch, optarg, 1, 1000000);
 			break;
 		case 's':
-			conf.sc_stall = duration(optarg, 1, "stall");
+			conf.sc_stall = opt_duration(ch, optarg, 1, DAY_MS);
 			break;
 		case 't':
-			conf.sc_timeout = duration(optarg, 1, "timeout");
+			conf.sc_timeout = opt_duration(ch, optarg, 1, DAY_MS);
 			break;
 		case 'u':
-			conf.sc_lim.hl_target = number(optarg, 1, 32768,
-			    "target bytes");
+			conf.sc_lim.hl_target = opt_number(ch, optarg, 1, 32768);
 			break;
 		case 'v':
 			verbose++;
 			break;
 		case 'w':
-			conf.sc_workers = number(optarg, 1, 1024, "workers");
+			conf.sc_workers = opt_number(ch, optarg, 1, 1024);
 			break;
 		case 'z':
-			conf.sc_msgmax = number(optarg, 1, MBOX_DGRAM,
-			    "message bytes");
+			conf.sc_msgmax = opt_number(ch, optarg, 1, MBOX_DGRAM);
 			break;
 		default:
 			usage(stderr, 2);
 		}
 	}
-	if (optind != argc)
-		usage(stderr, 2);
+	opt_operands(argc - optind, argv + optind, 0, 0);
 
 	log_init("cometd", verbose);
 	signal(SIGPIPE, SIG_IGN);

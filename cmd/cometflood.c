@@ -21,13 +21,15 @@
 
 #include "flood/feed.h"
 #include "flood/flood.h"
-#include "num.h"
+#include "opt.h"
 #include "flood/pool.h"
 #include "flood/resolve.h"
 #include "flood/url.h"
 
 #define MAXWORKERS	1024
 #define FD_RESERVE	32	/* a worker's own fds besides connections */
+#define DAY_MS		86400000LL
+#define YEAR_MS		(DAY_MS * 365)
 
 struct run {
 	struct feed	 ru_feed;
@@ -53,9 +55,9 @@ struct run {
 static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: cometflood [-b addr[-addr]] [-c inflight] "
-	    "[-d secs] [-j workers] [-o tsv] [-r secs] [-t secs] [-w ms] "
-	    "[file ...]\n");
+	fprintf(fp, "usage: cometflood [-Vh] [-b addr[-addr]] [-c inflight] "
+	    "[-d duration] [-j workers] [-o tsv] [-r period] [-t timeout] "
+	    "[-w wait] [file ...]\n");
 	exit(status);
 }
 
@@ -420,7 +422,6 @@ int
 main(int argc, char *argv[])
 {
 	static struct run r;
-	const char *errstr;
 	long long jobs = 0;
 	unsigned nofile;
 	int ch;
@@ -429,54 +430,42 @@ main(int argc, char *argv[])
 	r.ru_conf.fo_timeout_ms = 30000;
 	r.ru_every = 10000;
 	r.ru_hold = -1;
-	while ((ch = getopt(argc, argv, "b:c:d:hj:o:r:t:w:")) != -1) {
+	opt_init(argc, argv, usage);
+	while ((ch = getopt(argc, argv, "Vb:c:d:hj:o:r:t:w:")) != -1) {
 		switch (ch) {
+		case 'V':
+			opt_version();
 		case 'b':
 			if (addr_range_parse(optarg, &r.ru_conf.fo_bind) == -1)
-				errx(2, "bad source address range: %s", optarg);
+				opt_bad(ch, optarg, "not an IPv4 address or "
+				    "range (a.b.c.d-a.b.c.e)");
 			break;
 		case 'c':
-			r.ru_conf.fo_inflight = num_parse(optarg, 1, 65535,
-			    &errstr);
-			if (errstr)
-				errx(2, "inflight %s: %s", errstr, optarg);
+			r.ru_conf.fo_inflight = opt_number(ch, optarg, 1, 65535);
 			break;
 		case 'd':
-			r.ru_hold = num_parse_ms(optarg, 0, 86400000LL * 365,
-			    &errstr);
-			if (errstr)
-				errx(2, "duration %s: %s", errstr, optarg);
+			r.ru_hold = opt_duration(ch, optarg, 0, YEAR_MS);
 			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'j':
-			jobs = num_parse(optarg, 1, MAXWORKERS, &errstr);
-			if (errstr)
-				errx(2, "workers %s: %s", errstr, optarg);
+			jobs = opt_number(ch, optarg, 1, MAXWORKERS);
 			break;
 		case 'o':
 			if (strcmp(optarg, "tsv") != 0 &&
 			    strcmp(optarg, "stats") != 0)
-				errx(2, "output format must be tsv or stats: "
-				    "%s", optarg);
+				opt_bad(ch, optarg, "must be tsv or stats");
 			r.ru_tsv = strcmp(optarg, "tsv") == 0;
 			break;
 		case 'r':
-			r.ru_every = num_parse_ms(optarg, 100, 86400000LL,
-			    &errstr);
-			if (errstr)
-				errx(2, "report period %s: %s", errstr, optarg);
+			r.ru_every = opt_duration(ch, optarg, 100, DAY_MS);
 			break;
 		case 't':
-			r.ru_conf.fo_timeout_ms = num_parse_ms(optarg, 0,
-			    86400000LL, &errstr);
-			if (errstr)
-				errx(2, "timeout %s: %s", errstr, optarg);
+			r.ru_conf.fo_timeout_ms = opt_duration(ch, optarg, 0,
+			    DAY_MS);
 			break;
 		case 'w':
-			r.ru_wait = num_parse(optarg, 0, 3600000, &errstr);
-			if (errstr)
-				errx(2, "wait %s: %s", errstr, optarg);
+			r.ru_wait = opt_duration(ch, optarg, 0, 3600000);
 			break;
 		default:
 			usage(stderr, 2);

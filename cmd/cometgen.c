@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "addr.h"
-#include "num.h"
+#include "opt.h"
 
 #define MAXID	1000000000000000LL	/* ids and counts stay well in range */
 
@@ -25,8 +25,8 @@ static size_t	 outlen;
 static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: cometgen [-a addr[-addr]] [-f first] [-P prefix] "
-	    "[-p port] count\n");
+	fprintf(fp, "usage: cometgen [-Vh] [-P prefix] [-a addr[-addr]] "
+	    "[-f first] [-p port] count\n");
 	exit(status);
 }
 
@@ -93,34 +93,34 @@ main(int argc, char *argv[])
 	struct addr_range range;
 	struct in_addr a;
 	char host[INET_ADDRSTRLEN];
-	const char *errstr, *hostname = "localhost", *prefix = "/test/";
+	const char *hostname = "localhost", *prefix = "/test/";
 	long long count, first = 1, i, port = 8000;
 	int ch, ranged = 0;
 
-	while ((ch = getopt(argc, argv, "a:f:hP:p:")) != -1) {
+	opt_init(argc, argv, usage);
+	while ((ch = getopt(argc, argv, "VP:a:f:hp:")) != -1) {
 		switch (ch) {
+		case 'V':
+			opt_version();
+		case 'P':
+			if (*optarg != '/' || strpbrk(optarg, " \t\r\n"))
+				opt_bad(ch, optarg, "must start with / and "
+				    "have no spaces");
+			prefix = optarg;
+			break;
 		case 'a':
 			if ((ranged = parse_hosts(optarg, &range)) == -1)
-				errx(2, "bad address or range: %s", optarg);
+				opt_bad(ch, optarg, "not a host name, address "
+				    "or address range");
 			hostname = optarg;
 			break;
 		case 'f':
-			first = num_parse(optarg, 0, MAXID, &errstr);
-			if (errstr)
-				errx(2, "first id %s: %s", errstr, optarg);
+			first = opt_number(ch, optarg, 0, MAXID);
 			break;
 		case 'h':
 			usage(stdout, 0);
-		case 'P':
-			if (*optarg != '/' || strpbrk(optarg, " \t\r\n"))
-				errx(2, "prefix must start with / and have no "
-				    "spaces: %s", optarg);
-			prefix = optarg;
-			break;
 		case 'p':
-			port = num_parse(optarg, 1, 65535, &errstr);
-			if (errstr)
-				errx(2, "port %s: %s", errstr, optarg);
+			port = opt_number(ch, optarg, 1, 65535);
 			break;
 		default:
 			usage(stderr, 2);
@@ -128,11 +128,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
-		usage(stderr, 2);
-	count = num_parse(argv[0], 0, MAXID, &errstr);
-	if (errstr)
-		errx(2, "count %s: %s", errstr, argv[0]);
+	opt_operands(argc, argv, 1, 1);
+	count = opt_operand("count", argv[0], 0, MAXID);
 
 	for (i = 0; i < count; i++) {
 		out_str("http://", 7);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "sizing/kmem.h"
-#include "num.h"
+#include "opt.h"
 #include "sizing/proc.h"
 
 struct target {
@@ -37,10 +37,10 @@ static int	 kvalid;	/* kperconn known: there are sockets */
 static long long kperconn;	/* kernel bytes per socket, rounded */
 static struct kmem km0;		/* kernel figures of the first sample */
 
-static void
+static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometmem [-bk] [-i interval] [-n count] pid ...\n");
+	fprintf(f, "usage: cometmem [-Vbhk] [-i interval] [-n count] pid ...\n");
 	exit(status);
 }
 
@@ -187,12 +187,14 @@ main(int argc, char *argv[])
 {
 	struct target *tgs;
 	struct timespec start, now;
-	const char *errstr;
 	long long count = 1, ms = 0, n;
 	int ch, i, iflag = 0, nflag = 0;
 
-	while ((ch = getopt(argc, argv, "bhi:kn:")) != -1) {
+	opt_init(argc, argv, usage);
+	while ((ch = getopt(argc, argv, "Vbhi:kn:")) != -1) {
 		switch (ch) {
+		case 'V':
+			opt_version();
 		case 'b':
 			bflag = 1;
 			break;
@@ -200,19 +202,14 @@ main(int argc, char *argv[])
 			usage(stdout, 0);
 			break;
 		case 'i':
-			ms = num_parse_ms(optarg, 1, 86400000, &errstr);
-			if (errstr)
-				errx(2, "interval %s: %s", optarg, errstr);
+			ms = opt_duration(ch, optarg, 1, 86400000);
 			iflag = 1;
 			break;
 		case 'k':
 			kflag = 1;
 			break;
 		case 'n':
-			count = num_parse(optarg, 1, LLONG_MAX / 86400000,
-			    &errstr);
-			if (errstr)
-				errx(2, "count %s: %s", optarg, errstr);
+			count = opt_number(ch, optarg, 1, LLONG_MAX / 86400000);
 			nflag = 1;
 			break;
 		default:
@@ -221,8 +218,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		usage(stderr, 2);
+	opt_operands(argc, argv, 1, INT_MAX);
 	if (iflag && !nflag)
 		count = 0;		/* until killed */
 	if (nflag && !iflag)
@@ -231,9 +227,7 @@ main(int argc, char *argv[])
 	if ((tgs = calloc(argc, sizeof(*tgs))) == NULL)
 		err(1, NULL);
 	for (i = 0; i < argc; i++) {
-		tgs[i].tg_pid = num_parse(argv[i], 1, INT_MAX, &errstr);
-		if (errstr)
-			errx(2, "pid %s: %s", argv[i], errstr);
+		tgs[i].tg_pid = opt_operand("pid", argv[i], 1, INT_MAX);
 		if (proc_rss(tgs[i].tg_pid, &tgs[i].tg_rss) == -1)
 			err(1, "pid %s", argv[i]);
 		tgs[i].tg_alive = 1;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "num.h"
+#include "opt.h"
 #include "sizing/sysctl.h"
 #include "sizing/tune.h"
 
@@ -18,10 +18,10 @@
 
 static struct tune_req req = { 1000000, 0, "/proc/sys" };
 
-static void
+static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometsysctl [-alp] [-n conns] [-r root]\n");
+	fprintf(f, "usage: cometsysctl [-Vahlp] [-n conns] [-r root]\n");
 	exit(status);
 }
 
@@ -168,11 +168,13 @@ int
 main(int argc, char *argv[])
 {
 	struct tune tab[TUNE_MAX];
-	const char *errstr;
 	int aflag = 0, pflag = 0, ch, n, failed;
 
-	while ((ch = getopt(argc, argv, "ahln:pr:")) != -1) {
+	opt_init(argc, argv, usage);
+	while ((ch = getopt(argc, argv, "Vahln:pr:")) != -1) {
 		switch (ch) {
+		case 'V':
+			opt_version();
 		case 'a':
 			aflag = 1;
 			break;
@@ -183,10 +185,7 @@ main(int argc, char *argv[])
 			req.tr_local = 1;
 			break;
 		case 'n':
-			req.tr_conns = num_parse(optarg, 1, 1000000000,
-			    &errstr);
-			if (errstr)
-				errx(2, "conns %s: %s", optarg, errstr);
+			req.tr_conns = opt_number(ch, optarg, 1, 1000000000);
 			break;
 		case 'p':
 			pflag = 1;
@@ -198,8 +197,7 @@ main(int argc, char *argv[])
 			usage(stderr, 2);
 		}
 	}
-	if (optind != argc)
-		usage(stderr, 2);
+	opt_operands(argc - optind, argv + optind, 0, 0);
 	if (aflag && pflag) {
 		warnx("-a and -p cannot be used together");
 		usage(stderr, 2);

@@ -1,8 +1,6 @@
 /*
- * log.c: one line per event on stderr, "prog: level: message".
- * No syslog and no daemonizing: a supervisor captures stderr.
- * Each line goes out in one write(2) so that lines from many worker
- * processes sharing one stderr never interleave.
+ * log.c: one line per event on stderr, "prog: level: message".  No
+ * syslog and no daemonizing: a supervisor captures stderr.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,19 +12,13 @@
 #include "log.h"
 
 static const char *log_prog = "comet";
-static int log_level;		/* 0 quiet, 1 info (-v), 2 debug (-vv) */
+static int log_level;		/* 0: no debug lines; 1 (-v): debug too */
 
 void
 log_init(const char *prog, int verbose)
 {
 	log_prog = prog;
 	log_level = verbose;
-}
-
-int
-log_verbose(void)
-{
-	return log_level;
 }
 
 /* Format and write one line; errnum 0 means no strerror suffix. */
@@ -95,27 +87,4 @@ log_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_line("debug", 0, fmt, ap);
 	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	log_line("fatal", saved, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_line("fatal", 0, fmt, ap);
-	va_end(ap);
-	exit(1);
 }

@@ -27,14 +27,6 @@ loop_init(struct loop *l, loop_cb *cb, void *arg)
 	return 0;
 }
 
-void
-loop_close(struct loop *l)
-{
-	if (l->l_epfd != -1)
-		close(l->l_epfd);
-	l->l_epfd = -1;
-}
-
 int
 loop_watch(struct loop *l, int fd, uint32_t events, loop_cb *cb, void *arg)
 {

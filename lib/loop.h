@@ -2,7 +2,7 @@
  * loop.h: one epoll instance per process.  Connections are plain fds
  * dispatched to one handler (the caller's fd-indexed table holds their
  * state, so the loop keeps nothing per connection); a few special fds
- * (listener, signalfd, later the router's socket) each get their own
+ * (listener, signalfd, the worker mailboxes) each get their own
  * callback.  The clock is read once per pass.
  */
 #ifndef COMET_LOOP_H
@@ -38,9 +38,6 @@ struct loop {
  * Returns 0, or -1 with errno set.
  */
 int		 loop_init(struct loop *, loop_cb *, void *);
-
-/* Close the epoll instance. */
-void		 loop_close(struct loop *);
 
 /*
  * Watch a special fd with its own callback.  Returns 0, or -1 with errno

@@ -1,7 +1,7 @@
 /*
- * num.c: strtonum(3) for libc-only builds, plus a duration parser.
- * Options are checked with these so that every bad number is named
- * back to the user ("interval 0x: invalid") instead of silently read as 0.
+ * num.c: strtonum(3) for libc-only builds, and durations.  Options are
+ * checked with these so that every bad number is named back to the user
+ * instead of silently read as 0.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,11 +11,6 @@
 
 #include "num.h"
 
-/*
- * Parse a decimal integer in [min, max].  Returns the value; on failure
- * returns 0, sets *errstr to "invalid", "too small" or "too large" and
- * errno to EINVAL or ERANGE.  On success *errstr is NULL.
- */
 long long
 num_parse(const char *s, long long min, long long max, const char **errstr)
 {
@@ -48,52 +43,67 @@ num_parse(const char *s, long long min, long long max, const char **errstr)
 	return v;
 }
 
-/*
- * Parse a duration into milliseconds: "250ms", "10s", "2m", or a bare
- * number of seconds ("10").  The result must lie in [min, max] ms.
- * Failure is reported as for num_parse().
- */
-long long
-num_parse_ms(const char *s, long long min, long long max, const char **errstr)
+/* Milliseconds per unit u[0..n), or 0 if u is not a unit. */
+static long long
+num_unit(const char *u, size_t n)
 {
-	char buf[32];
-	size_t n;
-	long long mul = 1000, v;
-
-	n = s ? strlen(s) : 0;
-	if (n == 0 || n >= sizeof(buf)) {
-		*errstr = "invalid";
-		errno = EINVAL;
-		return 0;
-	}
-	memcpy(buf, s, n + 1);
-	if (n > 2 && strcmp(buf + n - 2, "ms") == 0) {
-		mul = 1;
-		buf[n - 2] = '\0';
-	} else if (buf[n - 1] == 's') {
-		buf[n - 1] = '\0';
-	} else if (buf[n - 1] == 'm') {
-		mul = 60000;
-		buf[n - 1] = '\0';
-	}
-	v = num_parse(buf, 0, LLONG_MAX / 60000, errstr);
-	if (*errstr)
-		return 0;
-	v *= mul;
-	if (v < min) {
-		*errstr = "too small";
-		errno = ERANGE;
-		return 0;
-	}
-	if (v > max) {
-		*errstr = "too large";
-		errno = ERANGE;
-		return 0;
-	}
-	return v;
+	if (n == 0 || (n == 1 && u[0] == 's'))
+		return 1000;
+	if (n == 2 && u[0] == 'm' && u[1] == 's')
+		return 1;
+	if (n == 1 && u[0] == 'm')
+		return 60000;
+	if (n == 1 && u[0] == 'h')
+		return 3600000;
+	return 0;
 }
 
-/* The value of one hex digit (either case), or -1 for any other byte. */
+static long long
+num_fail(const char **errstr, const char *why, int e)
+{
+	*errstr = why;
+	errno = e;
+	return 0;
+}
+
+/*
+ * "<digits>[.<digits>]<unit>" without floating point: the fraction is
+ * scaled by the unit and must come out in whole milliseconds.
+ */
+long long
+num_duration(const char *s, long long min, long long max, const char **errstr)
+{
+	long long whole = 0, frac = 0, scale = 1, mul;
+	const char *p = s;
+
+	*errstr = NULL;
+	if (s == NULL || !isdigit((unsigned char)*p))
+		return num_fail(errstr, "invalid", EINVAL);
+	for (; isdigit((unsigned char)*p); p++)
+		if ((whole = whole * 10 + (*p - '0')) > LLONG_MAX / 3600000 / 10)
+			return num_fail(errstr, "too large", ERANGE);
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return num_fail(errstr, "invalid", EINVAL);
+		for (; isdigit((unsigned char)*p); p++)
+			if (scale < 1000000000) {
+				frac = frac * 10 + (*p - '0');
+				scale *= 10;
+			} else if (*p != '0')
+				return num_fail(errstr, "invalid", EINVAL);
+	}
+	if ((mul = num_unit(p, strlen(p))) == 0)
+		return num_fail(errstr, "invalid", EINVAL);
+	if (frac * mul % scale != 0)
+		return num_fail(errstr, "finer than a millisecond", EINVAL);
+	whole = whole * mul + frac * mul / scale;
+	if (whole < min)
+		return num_fail(errstr, "too small", ERANGE);
+	if (whole > max)
+		return num_fail(errstr, "too large", ERANGE);
+	return whole;
+}
+
 int
 num_hexdigit(int c)
 {

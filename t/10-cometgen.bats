@@ -66,24 +66,24 @@ bats_require_minimum_version 1.5.0
 
 @test "cometgen bad invocations print usage or the bad value, status 2" {
 	run -2 --separate-stderr cometgen
-	[[ "$stderr" == "usage: cometgen "* ]]
+	[[ "$stderr" == "cometgen: missing operand"$'\n'"usage: cometgen "* ]]
 	run -2 --separate-stderr cometgen 1 2
-	[[ "$stderr" == "usage: cometgen "* ]]
+	[[ "$stderr" == "cometgen: extra operand: 2"$'\n'"usage: cometgen "* ]]
 	run -2 --separate-stderr cometgen -x 1
 	[[ "$stderr" == *"usage: cometgen "* ]]
 	run -2 --separate-stderr cometgen abc
-	[ "$stderr" = "cometgen: count invalid: abc" ]
+	[[ "$stderr" == "cometgen: count abc: not a number"$'\n'* ]]
 	run -2 --separate-stderr cometgen -p 0 1
-	[ "$stderr" = "cometgen: port too small: 0" ]
+	[[ "$stderr" == "cometgen: -p 0: must be 1 to 65535"$'\n'* ]]
 	run -2 --separate-stderr cometgen -p 65536 1
-	[ "$stderr" = "cometgen: port too large: 65536" ]
+	[[ "$stderr" == "cometgen: -p 65536: must be 1 to 65535"$'\n'* ]]
 	run -2 --separate-stderr cometgen -f -1 1
-	[ "$stderr" = "cometgen: first id too small: -1" ]
+	[[ "$stderr" == "cometgen: -f -1: must be 0 to "*$'\n'* ]]
 	run -2 --separate-stderr cometgen -a 127.0.0.9-127.0.0.1 1
-	[ "$stderr" = "cometgen: bad address or range: 127.0.0.9-127.0.0.1" ]
+	[[ "$stderr" == "cometgen: -a 127.0.0.9-127.0.0.1: not a host name, address or address range"$'\n'* ]]
 	run -2 --separate-stderr cometgen -a 127.0.0.300 1
-	[ "$stderr" = "cometgen: bad address or range: 127.0.0.300" ]
+	[[ "$stderr" == "cometgen: -a 127.0.0.300: not a host"* ]]
 	run -2 --separate-stderr cometgen -P nope 1
-	[[ "$stderr" == "cometgen: prefix must start with /"* ]]
+	[[ "$stderr" == "cometgen: -P nope: must start with /"* ]]
 	[ -z "$output" ]
 }

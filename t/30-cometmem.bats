@@ -140,24 +140,35 @@ total 250" ]
 	[[ "$stderr" == *"pid $pid: No such process"* ]]
 }
 
+@test "cometmem: -i takes a duration: a bare number is seconds, fractions too" {
+	run --separate-stderr cometmem -i 0.2 -n 3 $$
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]	# header, then a pid row and a total row each
+	# samples are taken at 0.2 s steps or later, never sooner
+	awk 'NR == 7 { exit !($1 >= 0.35) }' <<<"$output"
+	run --separate-stderr cometmem -i 150ms -n 2 $$
+	[ "$status" -eq 0 ]
+	awk 'NR == 5 { exit !($1 >= 0.1) }' <<<"$output"
+}
+
 @test "cometmem: usage errors exit 2, -h exits 0" {
 	run --separate-stderr cometmem
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == "usage: cometmem "* ]]
+	[[ "$stderr" == "cometmem: missing operand"$'\n'"usage: cometmem "* ]]
 	run --separate-stderr cometmem 12x
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"pid 12x: invalid"* ]]
+	[[ "$stderr" == "cometmem: pid 12x: not a number"$'\n'* ]]
 	run --separate-stderr cometmem -i 0 1
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"interval 0: too small"* ]]
+	[[ "$stderr" == "cometmem: -i 0: must be 1ms to 24h"$'\n'* ]]
 	run --separate-stderr cometmem -n x 1
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"count x: invalid"* ]]
+	[[ "$stderr" == "cometmem: -n x: not a number"$'\n'* ]]
 	run --separate-stderr cometmem -x 1
 	[ "$status" -eq 2 ]
 	run --separate-stderr cometmem -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: cometmem [-bk] [-i interval] [-n count] pid ..." ]
+	[ "$output" = "usage: cometmem [-Vbhk] [-i interval] [-n count] pid ..." ]
 }
 
 @test "cometmem: cometd's sockets grow by exactly the connections cometflood holds" {

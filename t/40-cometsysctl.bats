@@ -173,16 +173,16 @@ value() {
 	[[ "$stderr" == *"-a and -p cannot be used together"* ]]
 	run --separate-stderr cometsysctl -n 0
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"conns 0: too small"* ]]
+	[[ "$stderr" == "cometsysctl: -n 0: must be 1 to 1000000000"$'\n'* ]]
 	run --separate-stderr cometsysctl -n 12k
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"conns 12k: invalid"* ]]
-	run --separate-stderr cometsysctl extra
+	[[ "$stderr" == "cometsysctl: -n 12k: not a number"$'\n'* ]]
+	run --separate-stderr cometsysctl -n 5 extra
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == "usage: cometsysctl "* ]]
+	[[ "$stderr" == "cometsysctl: extra operand: extra"$'\n'"usage: cometsysctl "* ]]
 	run --separate-stderr cometsysctl -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: cometsysctl [-alp] [-n conns] [-r root]" ]
+	[ "$output" = "usage: cometsysctl [-Vahlp] [-n conns] [-r root]" ]
 }
 
 @test "cometsysctl: etc/ files hold what it wants for 1,000,000" {

@@ -4,6 +4,15 @@
 # usage: t/mancheck.sh builddir
 b=${1:-build}
 status=0
+
+# flags: every option letter of a synopsis or usage line, one per line,
+# sorted: "[-Vhv] [-a addr[-addr]]" gives -V -a -h -v (a bracket that
+# opens a word starts an option group; clustered letters count each).
+flags() {
+	grep -oE -- '(^| )\[-[A-Za-z0-9]+' | sed 's/^ *\[-//' |
+	    fold -w1 | sed 's/^/-/' | sort -u | tr '\n' ' '
+}
+
 for page in man/*.1; do
 	p=$(basename "$page" .1)
 	out=$(mandoc -Tlint -W warning "$page" 2>&1 | grep -v 'cannot find')
@@ -15,8 +24,8 @@ for page in man/*.1; do
 	# words of the SYNOPSIS as rendered, and of the usage line, flags only
 	syn=$(mandoc -Tascii "$page" 2>/dev/null | sed "s/.\x08//g" |
 	    awk '/^SYNOPSIS/{s=1;next} /^[A-Z]/{s=0} s' | tr -s ' \n' '  ' |
-	    grep -o -- '-[A-Za-z0-9]' | sort -u | tr '\n' ' ')
-	use=$("$b/$p" -h 2>&1 | grep -o -- '-[A-Za-z0-9]' | sort -u | tr '\n' ' ')
+	    flags)
+	use=$("$b/$p" -h 2>&1 | flags)
 	if [ "$syn" != "$use" ]; then
 		echo "mancheck: $p: SYNOPSIS flags [$syn] differ from usage [$use]" >&2
 		status=1

@@ -46,7 +46,7 @@ until_ok() {
 
 valgrind -q --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite --log-file="$tmp/vg.%p" \
-    "$b/cometd" -l 127.0.0.1 -p 0 -w 2 -i 100 -t 1s 2>"$tmp/err" &
+    "$b/cometd" -l 127.0.0.1 -p 0 -w 2 -i 100ms -t 1s 2>"$tmp/err" &
 cpid=$!
 pids+=("$cpid")
 port=

@@ -80,13 +80,6 @@ struct flood {
 	char		 f_why[48];	/* reason text built for a close */
 };
 
-/* Returns the size of one connection's table entry (for -v and tests). */
-size_t
-flood_conn_size(void)
-{
-	return sizeof(struct fconn);
-}
-
 static uint64_t
 now_us(void)
 {

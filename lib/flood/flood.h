@@ -50,7 +50,6 @@ typedef void	flood_closed_fn(const char *);
 
 int	flood_run(const struct flood_conf *, int, struct flood_stats *,
 	    flood_closed_fn *);
-size_t	flood_conn_size(void);
 size_t	flood_rec_pack(char *, size_t, const struct sockaddr_in *,
 	    const char *, size_t);
 

@@ -265,17 +265,6 @@ mbox_flush(struct mbox *mb, int dest)
 	return 0;
 }
 
-int
-mbox_flush_all(struct mbox *mb)
-{
-	int k, blocked = 0;
-
-	for (k = 0; k < mb->mb_n; k++)
-		if (mbox_pending(mb, k))
-			blocked += mbox_flush(mb, k);
-	return blocked;
-}
-
 void
 mbox_close(struct mbox *mb)
 {

@@ -55,7 +55,7 @@ struct mbox {
 	size_t		 mb_backlog;	/* bytes buffered for all workers */
 	unsigned long long mb_lostfd;	/* descriptors lost to MSG_CTRUNC */
 	unsigned long long mb_dropped;	/* records dropped on send errors */
-	char		*mb_rbuf;	/* receive buffer, MBOX_DGRAM * 2 */
+	char		*mb_rbuf;	/* receive buffer, 2 * MBOX_MAXREC */
 };
 
 /*
@@ -95,9 +95,6 @@ int	mbox_put(struct mbox *, int, const struct mbox_rec *, const char *,
  * counted in mb_dropped.
  */
 int	mbox_flush(struct mbox *, int);
-
-/* mbox_flush every destination; returns how many are still blocked. */
-int	mbox_flush_all(struct mbox *);
 
 /*
  * Close this process's mailbox descriptors and free its buffers; records

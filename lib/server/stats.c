@@ -40,12 +40,6 @@ stats_map(uint32_t n)
 	return sh;
 }
 
-const char *
-stats_name(int id)
-{
-	return id >= 0 && id < STAT_COUNT ? stats_names[id] : NULL;
-}
-
 int
 stats_cap_take(struct stats_shm *sh, int64_t max)
 {

@@ -42,9 +42,6 @@ struct stats_shm {
 /* Map the shared block for n workers.  Returns it, or NULL with errno. */
 struct stats_shm *stats_map(uint32_t);
 
-/* The /stats name of a counter ("active"). */
-const char	*stats_name(int);
-
 /*
  * Add v to one counter of a slot.  Only the slot's owner writes it, so a
  * relaxed load and store suffice (no locked instruction per chunk).
