@@ -57,11 +57,14 @@ test_vectors(void)
 		const char *in, *s1, *s256;
 	} v[] = {
 		{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d",
-		    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		    "ba7816bf8f01cfea414140de5dae2223"
+		    "b00361a396177a9cb410ff61f20015ad" },
 		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-		    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		    "e3b0c44298fc1c149afbf4c8996fb924"
+		    "27ae41e4649b934ca495991b7852b855" },
 		{ abc448, "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
-		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+		    "248d6a61d20638b8e5c026930c3e6039"
+		    "a33ce45964ff2167f6ecedd419db06c1" },
 	};
 	uint8_t d1[SHA1_LEN], d2[SHA256_LEN];
 	size_t i;
@@ -98,7 +101,8 @@ test_million(void)
 	sha256_final(&s2, d2);
 	CHECK(hexeq(d1, SHA1_LEN, "34aa973cd4c4daa4f61eeb2bdbad27316534016f"));
 	CHECK(hexeq(d2, SHA256_LEN,
-	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+	    "cdc76e5c9914fb9281a1c7e284d73e67"
+	    "f1809a48a497200e046d39ccc7112cd0"));
 }
 
 /* Random messages of 0..300 bytes cut at random points. */
@@ -146,26 +150,32 @@ test_hmac(void)
 
 	memset(k, 0x0b, 20);
 	sha256_hmac(k, 20, "Hi There", 8, d);
-	CHECK(hexeq(d, 32, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"));
+	CHECK(hexeq(d, 32, "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7"));
 	sha256_hmac("Jefe", 4, "what do ya want for nothing?", 28, d);
-	CHECK(hexeq(d, 32, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
+	CHECK(hexeq(d, 32, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843"));
 	memset(k, 0xaa, 20);
 	memset(m, 0xdd, 50);
 	sha256_hmac(k, 20, m, 50, d);
-	CHECK(hexeq(d, 32, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"));
+	CHECK(hexeq(d, 32, "773ea91e36800e46854db8ebd09181a7"
+	    "2959098b3ef8c122d9635514ced565fe"));
 	for (i = 0; i < 25; i++)
 		k[i] = (uint8_t)(i + 1);
 	memset(m, 0xcd, 50);
 	sha256_hmac(k, 25, m, 50, d);
-	CHECK(hexeq(d, 32, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"));
+	CHECK(hexeq(d, 32, "82558a389a443c0ea4cc819899f2083a"
+	    "85f0faa3e578f8077a2e3ff46729665b"));
 	memset(k, 0x0c, 20);
 	sha256_hmac(k, 20, "Test With Truncation", 20, d);
 	CHECK(hexeq(d, 16, "a3b6167473100ee06e0c796c2955552b"));
 	memset(k, 0xaa, 131);
 	sha256_hmac(k, 131, c6, strlen(c6), d);
-	CHECK(hexeq(d, 32, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"));
+	CHECK(hexeq(d, 32, "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54"));
 	sha256_hmac(k, 131, c7, strlen(c7), d);
-	CHECK(hexeq(d, 32, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"));
+	CHECK(hexeq(d, 32, "9b09ffa71b942fcb27635fbcd5b0e944"
+	    "bfdc63644f0713938a7f51535c3a35e2"));
 }
 
 static void
@@ -210,7 +220,8 @@ test_base64_vectors(void)
 		CHECK(base64url_encode(in[i], n, enc) == strlen(url[i]));
 		CHECK(BASE64URL_LEN(n) == strlen(url[i]));
 		CHECK(memcmp(enc, url[i], strlen(url[i])) == 0);
-		CHECK(base64_decode(std[i], strlen(std[i]), dec, n) == (ssize_t)n);
+		CHECK(base64_decode(std[i], strlen(std[i]), dec, n) ==
+		    (ssize_t)n);
 		CHECK(memcmp(dec, in[i], n) == 0);
 		CHECK(base64url_decode(url[i], strlen(url[i]), dec, n) ==
 		    (ssize_t)n);
@@ -238,8 +249,8 @@ refuse(ssize_t (*dec)(const char *, size_t, void *, size_t), const char *s,
 
 	errno = 0;
 	if (dec(s, strlen(s), out, cap) != -1 || errno != e) {
-		fprintf(stderr, "decode \"%s\" cap %zu: want errno %d, got %d\n",
-		    s, cap, e, errno);
+		fprintf(stderr, "decode \"%s\" cap %zu: want errno %d, "
+		    "got %d\n", s, cap, e, errno);
 		fails++;
 	}
 }
@@ -282,7 +293,8 @@ test_websocket(void)
 	sha1_update(&s, guid, strlen(guid));
 	sha1_final(&s, d);
 	CHECK(base64_encode(d, sizeof(d), acc) == sizeof(acc));
-	CHECK(sizeof(acc) == strlen(want) && memcmp(acc, want, sizeof(acc)) == 0);
+	CHECK(sizeof(acc) == strlen(want));
+	CHECK(memcmp(acc, want, sizeof(acc)) == 0);
 }
 
 int
