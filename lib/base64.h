@@ -11,7 +11,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Encoded length of n bytes: padded base64, and unpadded base64url. */
+/*
+ * Encoded length of n bytes: padded base64, and unpadded base64url.
+ * These macros use n more than once.
+ */
 #define BASE64_LEN(n)		(((n) + 2) / 3 * 4)
 #define BASE64URL_LEN(n)	(((n) / 3 * 4) + ((n) % 3 * 4 + 2) / 3)
 

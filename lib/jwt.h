@@ -38,18 +38,20 @@ struct jwt_claims {
 };
 
 /*
- * Verify token[0..len) with the HMAC key key[0..klen) at time now
- * (seconds since the epoch; subtract any allowed clock skew first).
- * Checks, in this order: the length, three '.'-separated base64url parts,
- * the header (alg "HS256", typ absent or "JWT" in any case, no crit), the
- * signature (HMAC-SHA256 over "header.payload", compared in constant
- * time; a part that is valid base64url but not 32 bytes is
- * JWT_SIGNATURE), and then the claims: sub a string without NUL bytes,
- * decoded into scratch[0..cap) (scratch may be NULL if cap is 0); exp
- * required and nbf optional, integers or truncated as json_number_ll
- * does; pub true or false.  Other claims (iss, aud, iat, ...) are
- * ignored.  Returns JWT_OK or the first problem found.  *claims is filled
- * on JWT_OK, JWT_EXPIRED and JWT_NOTYET, and all zero otherwise.
+ * Verify token[0..len) with the HMAC key key[0..klen) (raw bytes, not
+ * base64; use 32 or more) at time now (seconds since the epoch; subtract
+ * any allowed clock skew first).  Checks, in this order: the length,
+ * three '.'-separated base64url parts, the header (alg "HS256", typ
+ * absent or "JWT" in any case, no crit), the signature (HMAC-SHA256 over
+ * "header.payload", compared in constant time; a part that is valid
+ * base64url but not 32 bytes is JWT_SIGNATURE), then the claims: sub a
+ * string without NUL bytes, maybe empty, decoded into scratch[0..cap)
+ * (scratch may be NULL if cap is 0); exp required and nbf optional,
+ * numbers truncated toward zero as json_number_ll does (nbf 1000.5 lets
+ * the token in at 1000); pub true or false.  Other claims (iss, aud,
+ * iat, ...) are not checked.  Returns JWT_OK or the first problem found;
+ * a malformed claim outranks expiry.  *claims is filled on JWT_OK,
+ * JWT_EXPIRED and JWT_NOTYET, and all zero otherwise.
  */
 enum jwt_status	jwt_verify(const char *, size_t, const void *, size_t,
 		    long long, char *, size_t, struct jwt_claims *);
