@@ -258,7 +258,7 @@ dec_head0(struct wsframe_dec *d, unsigned c)
 		if (!(c & 0x80))
 			return D_BAD;
 	} else if ((op == WSFRAME_OP_CONT) != (open != 0))
-		return D_BAD;	/* CONT outside a message, or a new one inside */
+		return D_BAD;	/* CONT outside a message, or TEXT inside */
 	else
 		open = c & 0x80 ? 0 : F_INMSG;
 	d->wd_flags = op | (c & 0x80 ? F_FIN : 0) | open;

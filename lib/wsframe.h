@@ -39,14 +39,14 @@ struct wsframe_hdr {
 	uint8_t		 wh_rsv;	/* RSV1-3 as bits 0x4, 0x2, 0x1 */
 	uint8_t		 wh_opcode;	/* enum wsframe_op */
 	uint8_t		 wh_masked;	/* 1: MASK bit set */
-	uint8_t		 wh_hlen;	/* OK: header bytes; SHORT: bytes needed */
+	uint8_t		 wh_hlen;	/* header bytes (SHORT: len needed) */
 	uint16_t	 wh_close;	/* ERROR: the close status to send */
 };
 
 enum wsframe_status {
-	WSFRAME_OK,		/* a valid header: the payload starts at wh_hlen */
-	WSFRAME_SHORT,		/* incomplete: buf needs at least wh_hlen bytes */
-	WSFRAME_ERROR		/* fail the connection with close status wh_close */
+	WSFRAME_OK,		/* a valid header; payload at wh_hlen */
+	WSFRAME_SHORT,		/* incomplete: need wh_hlen bytes or more */
+	WSFRAME_ERROR		/* fail the connection, status wh_close */
 };
 
 /*
@@ -60,7 +60,7 @@ enum wsframe_status {
  * frame that is fragmented or longer than 125 bytes, a 64-bit length
  * with its top bit set, or a length not in its shortest form (RFC 6455
  * 5.2 says MUST; such frames are refused); 1009 when the length exceeds
- * max.  Errors are found as early as the bytes allow and in stream
+ * max.  Each error is found once the bytes it rests on are in, in stream
  * order, so a prefix of the input gives SHORT or the same answer.  The
  * order of fragments (a CONT without a message, a TEXT inside one) and
  * the size of a whole fragmented message are the caller's to check.
@@ -115,7 +115,7 @@ struct wsframe_dec {
 	uint32_t	 wd_hi;		/* data frame: high 32 bits of wd_left;
 					   control frame: its payload length
 					   (close: of the reason) */
-	uint16_t	 wd_aux;	/* length bytes to read, or close code */
+	uint16_t	 wd_aux;	/* length bytes due, or close code */
 	uint8_t		 wd_state;	/* enum in wsframe.c */
 	uint8_t		 wd_flags;	/* opcode in the low 4 bits, flags */
 };
@@ -123,10 +123,10 @@ _Static_assert(sizeof(struct wsframe_dec) == 12, "wsframe_dec is 12 bytes");
 
 /* What one wsframe_feed call reports, besides its event. */
 struct wsframe_piece {
-	const char	*wp_data;	/* payload bytes in the buffer just fed */
+	const char	*wp_data;	/* payload in the buffer just fed */
 	size_t		 wp_len;	/* bytes at wp_data */
-	unsigned	 wp_total;	/* PING, PONG: the whole payload's length;
-					   CLOSE: the whole reason's length */
+	unsigned	 wp_total;	/* PING, PONG: whole payload length;
+					   CLOSE: whole reason length */
 	unsigned	 wp_code;	/* CLOSE: the status, 1005 if none */
 };
 
