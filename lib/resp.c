@@ -28,7 +28,7 @@ struct resp_parse {
 	const struct resp_limits *ps_lim;
 	struct resp_item *ps_items;
 	size_t		 ps_n;		/* items placed */
-	size_t		 ps_top;	/* innermost open aggregate, or NO_TOP */
+	size_t		 ps_top;	/* innermost open aggregate or NO_TOP */
 	unsigned	 ps_depth;	/* aggregates open */
 };
 
@@ -124,7 +124,7 @@ parse_int(const char *s, size_t n, long long *v)
 			return -1;
 		u = u * 10 + (unsigned)(s[i] - '0');
 	}
-	*v = neg ? (long long)(0 - u) : (long long)u;
+	*v = neg && u > 0 ? -(long long)(u - 1) - 1 : (long long)u;
 	return 0;
 }
 

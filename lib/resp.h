@@ -76,16 +76,19 @@ size_t	resp_encode(char *, size_t, int, const char *const *,
  * the reply's length (the next reply starts there); RESP_INCOMPLETE when
  * buf holds only a prefix of a reply (nothing is kept: parse again from
  * the start once more bytes are in); otherwise an error.  RESP_BAD is a
- * wrong type byte, a line without CRLF, a length other than -1 that is
- * negative, an integer that is empty, not decimal or beyond 64 bits,
- * and a RESP3 streamed string or aggregate ($? or *?), which Redis never
- * sends.  The limits give RESP_TOOMANY, RESP_TOODEEP (a top-level
- * aggregate is at depth 1) and RESP_TOOBIG, as soon as the header that
- * exceeds them has arrived, so a huge reply fails before it is read; a
- * simple string, double or big number longer than rl_maxbulk is
- * RESP_TOOBIG too.  A prefix of any input gives RESP_INCOMPLETE or the
- * same answer as the whole.  On anything but RESP_OK the items hold
- * nothing useful.
+ * wrong type byte, a CR or LF that is not part of a CRLF ending a line,
+ * a bulk string not followed by CRLF, a length that is negative but for
+ * the -1 of $ and *, an integer or length that is empty, not decimal,
+ * beyond 64 bits or longer than 20 bytes, a bad boolean, double or big
+ * number, a verbatim string without its "xxx:" prefix, and a RESP3
+ * streamed string or aggregate ($? or *?), which Redis never sends.  The
+ * limits give RESP_TOOMANY, RESP_TOODEEP (a top-level aggregate is at
+ * depth 1) and RESP_TOOBIG as soon as the header that exceeds them is
+ * in, so a huge reply fails before it is read; a simple string, error,
+ * double or big number line longer than rl_maxbulk is RESP_TOOBIG too.
+ * Items of an attribute count against rl_maxitems until it is dropped.
+ * A prefix of any input gives RESP_INCOMPLETE or the same answer as the
+ * whole.  On anything but RESP_OK the items hold nothing useful.
  */
 enum resp_status	resp_parse(const char *, size_t,
 			    const struct resp_limits *, struct resp_item *,
