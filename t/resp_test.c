@@ -54,7 +54,8 @@ dump(const struct resp_item *it, size_t n, char *out, size_t size)
 		if (it[i].ri_type >= RESP_ARRAY)
 			o += snprintf(out + o, size - o, "%lld(%u)",
 			    it[i].ri_int, it[i].ri_span);
-		else if (it[i].ri_type == RESP_INT || it[i].ri_type == RESP_BOOL)
+		else if (it[i].ri_type == RESP_INT ||
+		    it[i].ri_type == RESP_BOOL)
 			o += snprintf(out + o, size - o, "%lld", it[i].ri_int);
 		else if (it[i].ri_type != RESP_NULL)
 			o += snprintf(out + o, size - o, "%.*s",
@@ -123,8 +124,9 @@ bad(const char *in, enum resp_status want)
 
 #define G(s, w)	good(s, sizeof(s) - 1, w)
 
+/* The RESP2 types, as in the spec. */
 static void
-spec_types(void)
+resp2_types(void)
 {
 	G("+OK\r\n", "+OK");
 	G("-ERR unknown command 'foobar'\r\n", "-ERR unknown command 'foobar'");
@@ -145,6 +147,12 @@ spec_types(void)
 	    "*2(8) *3(4) :1 :2 :3 *2(3) +Hello -World");
 	G("*3\r\n$5\r\nhello\r\n$-1\r\n$5\r\nworld\r\n",
 	    "*3(4) $hello _ $world");
+}
+
+/* The RESP3 types, as in the spec. */
+static void
+resp3_types(void)
+{
 	G("_\r\n", "_");
 	G("#t\r\n", "#1");
 	G("#f\r\n", "#0");
@@ -330,7 +338,8 @@ main(void)
 		perror("resp_test: mmap");
 		return 1;
 	}
-	spec_types();
+	resp2_types();
+	resp3_types();
 	redis_shapes();
 	malformed();
 	limits();

@@ -78,59 +78,110 @@ say(char *log, const uint8_t *p, size_t n)
 	snprintf(log + strlen(log), 64, " #%08x", h);
 }
 
+/* The log line pre, the payload, post; in a static buffer. */
+static const char *
+line(const char *pre, const uint8_t *p, size_t n, const char *post)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s", pre);
+	say(buf, p, n);
+	return strcat(buf, post);
+}
+
+/* A server connection: its read buffer and the frame being read. */
+struct srv {
+	uint8_t		 s_acc[BIG];	/* everything read so far */
+	size_t		 s_have;	/* bytes in s_acc */
+	size_t		 s_pos;		/* bytes of s_acc used */
+	struct wsframe_hdr s_h;		/* the frame being read */
+	uint64_t	 s_done;	/* of its payload, bytes unmasked */
+	int		 s_inframe;
+};
+
 /*
- * The server side: read in pieces into one buffer, parse each header,
- * unmask each payload in the pieces it came in.  Logs each frame.
+ * Use what has been read: parse each header, unmask each payload in the
+ * pieces it came in, log each frame.  Returns -1 on a protocol error.
  */
+static int
+srv_use(struct srv *c, char *log)
+{
+	enum wsframe_status st;
+	size_t n;
+
+	for (;;) {
+		if (!c->s_inframe) {
+			st = wsframe_parse(c->s_acc + c->s_pos,
+			    c->s_have - c->s_pos, MAXLEN, &c->s_h);
+			if (st == WSFRAME_SHORT) {
+				CHECK(c->s_h.wh_hlen > c->s_have - c->s_pos);
+				return 0;
+			}
+			if (st == WSFRAME_ERROR) {
+				sprintf(log + strlen(log), "err %u",
+				    c->s_h.wh_close);
+				return -1;
+			}
+			c->s_pos += c->s_h.wh_hlen;
+			c->s_inframe = 1;
+			c->s_done = 0;
+		}
+		n = c->s_have - c->s_pos;
+		if (n > c->s_h.wh_len - c->s_done)
+			n = c->s_h.wh_len - c->s_done;
+		wsframe_unmask(c->s_acc + c->s_pos, n, c->s_h.wh_key,
+		    c->s_done);
+		c->s_pos += n;
+		if ((c->s_done += n) < c->s_h.wh_len)
+			return 0;
+		sprintf(log + strlen(log), "%x%s", c->s_h.wh_opcode,
+		    c->s_h.wh_fin ? "" : "+");
+		say(log, c->s_acc + c->s_pos - c->s_h.wh_len, c->s_h.wh_len);
+		strcat(log, "; ");
+		c->s_inframe = 0;
+	}
+}
+
+/* The server side, reading the stream in pieces. */
 static void
 srv_run(const uint8_t *in, size_t len, int how, size_t at, char *log)
 {
-	static uint8_t acc[BIG];
-	struct wsframe_hdr h;
-	enum wsframe_status st;
-	size_t have = 0, pos = 0, off = 0, n;
-	uint64_t done = 0;
-	int inframe = 0;
+	static struct srv c;
+	size_t off = 0, n;
 
+	memset(&c, 0, sizeof(c));
 	log[0] = '\0';
 	while (off < len) {
 		n = piece(how, at, off, len);
-		memcpy(acc + have, in + off, n);
-		have += n;
+		memcpy(c.s_acc + c.s_have, in + off, n);
+		c.s_have += n;
 		off += n;
-		for (;;) {
-			if (!inframe) {
-				st = wsframe_parse(acc + pos, have - pos, MAXLEN,
-				    &h);
-				if (st == WSFRAME_SHORT) {
-					CHECK(h.wh_hlen > have - pos);
-					break;
-				}
-				if (st == WSFRAME_ERROR) {
-					sprintf(log + strlen(log), "err %u",
-					    h.wh_close);
-					return;
-				}
-				pos += h.wh_hlen;
-				inframe = 1;
-				done = 0;
-			}
-			n = have - pos < h.wh_len - done ? have - pos :
-			    h.wh_len - done;
-			wsframe_unmask(acc + pos, n, h.wh_key, done);
-			pos += n;
-			done += n;
-			if (done < h.wh_len)
-				break;
-			sprintf(log + strlen(log), "%x%s", h.wh_opcode,
-			    h.wh_fin ? "" : "+");
-			say(log, acc + pos - h.wh_len, h.wh_len);
-			strcat(log, "; ");
-			inframe = 0;
-		}
+		if (srv_use(&c, log) == -1)
+			return;
 	}
-	if (inframe || pos < have)
+	if (c.s_inframe || c.s_pos < c.s_have)
 		strcat(log, "short");
+}
+
+/* Log a client event that ended at stream offset end. */
+static void
+cl_log(enum wsframe_ev ev, const struct wsframe_piece *pc, size_t end,
+    const uint8_t *msg, size_t mlen, char *log)
+{
+	if (ev == WSFRAME_MORE || ev == WSFRAME_DATA)
+		return;
+	if (ev == WSFRAME_MESSAGE) {
+		sprintf(log + strlen(log), "msg %zu", mlen);
+		say(log, msg, mlen);
+	} else if (ev == WSFRAME_PING || ev == WSFRAME_PONG)
+		sprintf(log + strlen(log), "%s %u", ev == WSFRAME_PING ?
+		    "ping" : "pong", pc->wp_total);
+	else if (ev == WSFRAME_CLOSE)
+		sprintf(log + strlen(log), "close %u %u", pc->wp_code,
+		    pc->wp_total);
+	else
+		strcat(log, "bad");
+	sprintf(log + strlen(log), "@%zu; ", end);
 }
 
 /* The client decoder, fed in pieces; logs the events. */
@@ -160,21 +211,9 @@ cl_run(const uint8_t *in, size_t len, int how, size_t at, char *log)
 				memcpy(msg + mlen, pc.wp_data, pc.wp_len);
 				mlen += pc.wp_len;
 			}
-			if (ev == WSFRAME_MESSAGE) {
-				sprintf(log + strlen(log), "msg %zu", mlen);
-				say(log, msg, mlen);
+			cl_log(ev, &pc, off + used, msg, mlen, log);
+			if (ev == WSFRAME_MESSAGE)
 				mlen = 0;
-			} else if (ev == WSFRAME_PING || ev == WSFRAME_PONG)
-				sprintf(log + strlen(log), "%s %u", ev ==
-				    WSFRAME_PING ? "ping" : "pong", pc.wp_total);
-			else if (ev == WSFRAME_CLOSE)
-				sprintf(log + strlen(log), "close %u %u",
-				    pc.wp_code, pc.wp_total);
-			else if (ev == WSFRAME_BAD)
-				strcat(log, "bad");
-			if (ev != WSFRAME_MORE && ev != WSFRAME_DATA)
-				sprintf(log + strlen(log), "@%zu; ",
-				    off + used);
 		}
 	}
 }
@@ -194,9 +233,9 @@ every_split(int client, const uint8_t *in, size_t len, const char *want)
 			else
 				srv_run(in, len, how, at, log);
 			if (strcmp(log, want) != 0 && fails++ < 20)
-				fprintf(stderr, "%s split %d at %zu: got \"%s\", "
-				    "want \"%s\"\n", client ? "client" :
-				    "server", how, at, log, want);
+				fprintf(stderr, "%s split %d at %zu: got "
+				    "\"%s\", want \"%s\"\n", client ?
+				    "client" : "server", how, at, log, want);
 		}
 	}
 }
@@ -208,7 +247,6 @@ static void
 rfc_examples(void)
 {
 	static uint8_t big[65536];
-	char want[128];
 	size_t i;
 
 	every_split(1, RAW("\x81\x05Hello"), "msg 5 Hello@7; ");
@@ -229,23 +267,15 @@ rfc_examples(void)
 		big[i] = i * 7 + (i >> 8);
 	memcpy(stream, "\x82\x7e\x01\x00", 4);
 	memcpy(stream + 4, big, 256);
-	strcpy(want, "msg 256");
-	say(want, big, 256);
-	strcat(want, "@260; ");
-	every_split(1, stream, 260, want);
+	every_split(1, stream, 260, line("msg 256", big, 256, "@260; "));
 	memcpy(stream, "\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10);
 	memcpy(stream + 10, big, 65536);
-	strcpy(want, "msg 65536");
-	say(want, big, 65536);
-	strcat(want, "@65546; ");
-	every_split(1, stream, 65546, want);
+	every_split(1, stream, 65546, line("msg 65536", big, 65536,
+	    "@65546; "));
 	slen = 0;
 	add(1, WSFRAME_OP_BINARY, big, 65536, 1);
 	CHECK(slen == 65536 + 14);
-	strcpy(want, "2");
-	say(want, big, 65536);
-	strcat(want, "; ");
-	every_split(0, stream, slen, want);
+	every_split(0, stream, slen, line("2", big, 65536, "; "));
 }
 
 /* The masked ping and unmasked pong of 5.7, and the ping's payload. */
@@ -281,7 +311,7 @@ lengths(void)
 	static const size_t lens[] = { 0, 1, 125, 126, 127, 65535, 65536 };
 	static uint8_t pay[65536];
 	uint8_t hb[WSFRAME_HDR_MAX];
-	char want[128], got[128];
+	char pre[32], post[32];
 	size_t i, hl;
 
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
@@ -291,16 +321,12 @@ lengths(void)
 		memset(pay, 'a' + (int)i, lens[i]);
 		slen = 0;
 		add(1, WSFRAME_OP_BINARY, pay, lens[i], 1);
-		snprintf(want, sizeof(want), "2");
-		say(want, pay, lens[i]);
-		strcat(want, "; ");
-		every_split(0, stream, slen, want);
+		every_split(0, stream, slen, line("2", pay, lens[i], "; "));
 		slen = 0;
 		add(1, WSFRAME_OP_BINARY, pay, lens[i], 0);
-		snprintf(want, sizeof(want), "msg %zu", lens[i]);
-		say(want, pay, lens[i]);
-		snprintf(got, sizeof(got), "%s@%zu; ", want, slen);
-		every_split(1, stream, slen, got);
+		snprintf(pre, sizeof(pre), "msg %zu", lens[i]);
+		snprintf(post, sizeof(post), "@%zu; ", slen);
+		every_split(1, stream, slen, line(pre, pay, lens[i], post));
 	}
 	CHECK(wsframe_header(hb, 1, 2, 1ULL << 63, NULL) == 0);
 	CHECK(wsframe_header(hb, 0, WSFRAME_OP_PING, 0, NULL) == 0);
@@ -433,9 +459,9 @@ masking(void)
 	}
 }
 
-/* Close payloads: codes, UTF-8 reasons, and building them. */
+/* Close payloads checked: codes and UTF-8 reasons. */
 static void
-closes(void)
+close_check(void)
 {
 	static const struct {
 		const char *p; size_t n; int rc; unsigned code;
@@ -459,8 +485,7 @@ closes(void)
 		{ "\x03\xe8\xf4\x90\x80\x80", 6, 1007, 1000 },
 		{ "\x03\xe8\x80", 3, 1007, 1000 },
 	};
-	uint8_t b[WSFRAME_CTL_MAX + 8];
-	char r[200];
+	char r[126] = "";
 	unsigned code;
 	size_t i;
 
@@ -469,7 +494,17 @@ closes(void)
 		if (code != t[i].code && fails++ < 20)
 			fprintf(stderr, "close case %zu: code %u\n", i, code);
 	}
-	CHECK(wsframe_close_check(b, 126, &code) == 1002);
+	CHECK(wsframe_close_check(r, 126, &code) == 1002);
+}
+
+/* Close payloads built: codes refused, long reasons cut whole. */
+static void
+close_build(void)
+{
+	uint8_t b[WSFRAME_CTL_MAX + 8];
+	char r[200];
+	unsigned code;
+
 	CHECK(wsframe_close_build(b, 0, "x", 1) == 0);
 	CHECK(wsframe_close_build(b, 1005, "", 0) == -1 && errno == EINVAL);
 	CHECK(wsframe_close_build(b, 1000, "bye", 3) == 5);
@@ -503,7 +538,8 @@ main(void)
 		every_split(1, (const uint8_t *)cases[i].in, cases[i].len,
 		    cases[i].want);
 	masking();
-	closes();
+	close_check();
+	close_build();
 	if (fails) {
 		fprintf(stderr, "wsframe_test: %d failed\n", fails);
 		return 1;
