@@ -21,6 +21,7 @@
 #include "wsframe.h"
 
 #define NLOG	256
+#define MAXLEN	4096	/* the server's payload limit */
 
 struct log {
 	uint64_t	 l_rec[NLOG];	/* one per frame or event */
@@ -74,53 +75,73 @@ prefixes(const uint8_t *p, size_t len, uint64_t max)
 	}
 }
 
+/* A server connection: its read buffer and the frame being read. */
+struct srv {
+	uint8_t		*s_acc;		/* everything read so far */
+	size_t		 s_have;	/* bytes in s_acc */
+	size_t		 s_pos;		/* bytes of s_acc used */
+	struct wsframe_hdr s_h;		/* the frame being read */
+	uint64_t	 s_done;	/* of its payload, bytes unmasked */
+	int		 s_inframe;
+};
+
+/* Parse and unmask what has been read; returns -1 after an error. */
+static int
+server_use(struct srv *c, struct log *l)
+{
+	struct wsframe_hdr *h = &c->s_h;
+	enum wsframe_status st;
+	size_t n;
+
+	for (;;) {
+		n = c->s_have - c->s_pos;
+		if (!c->s_inframe) {
+			st = wsframe_parse(c->s_acc + c->s_pos, n, MAXLEN, h);
+			if (st == WSFRAME_SHORT)
+				return 0;
+			prefixes(c->s_acc + c->s_pos, n, MAXLEN);
+			rec(l, (uint64_t)st << 32 |
+			    (uint64_t)h->wh_close << 16 |
+			    h->wh_opcode << 8 | h->wh_fin);
+			if (st == WSFRAME_ERROR)
+				return -1;
+			rec(l, h->wh_len);
+			c->s_pos += h->wh_hlen;
+			n -= h->wh_hlen;
+			c->s_inframe = 1;
+			c->s_done = 0;
+		}
+		if (n > h->wh_len - c->s_done)
+			n = h->wh_len - c->s_done;
+		wsframe_unmask(c->s_acc + c->s_pos, n, h->wh_key, c->s_done);
+		hash(l, c->s_acc + c->s_pos, n);
+		c->s_pos += n;
+		if ((c->s_done += n) < h->wh_len)
+			return 0;
+		c->s_inframe = 0;
+	}
+}
+
 /* The server side over the whole stream, read in pieces. */
 static void
 server(const uint8_t *data, size_t len, unsigned pattern, struct log *l)
 {
-	struct wsframe_hdr h;
-	enum wsframe_status st;
-	uint8_t *acc;
-	size_t have = 0, pos = 0, n;
-	uint64_t done = 0, max = 4096;
+	struct srv c;
+	size_t n;
 	unsigned k = 0;
-	int inframe = 0;
 
 	memset(l, 0, sizeof(*l));
-	if ((acc = malloc(len + 1)) == NULL)
+	memset(&c, 0, sizeof(c));
+	if ((c.s_acc = malloc(len + 1)) == NULL)
 		abort();
-	while (have < len) {
-		n = piece(pattern, &k, len - have);
-		memcpy(acc + have, data + have, n);
-		have += n;
-		for (;;) {
-			if (!inframe) {
-				st = wsframe_parse(acc + pos, have - pos, max, &h);
-				if (st == WSFRAME_SHORT)
-					break;
-				rec(l, (uint64_t)st << 32 | (uint64_t)h.wh_close << 16 |
-				    h.wh_opcode << 8 | h.wh_fin);
-				if (st == WSFRAME_ERROR)
-					goto out;
-				prefixes(acc + pos, have - pos, max);
-				rec(l, h.wh_len);
-				pos += h.wh_hlen;
-				inframe = 1;
-				done = 0;
-			}
-			n = have - pos < h.wh_len - done ? have - pos :
-			    h.wh_len - done;
-			wsframe_unmask(acc + pos, n, h.wh_key, done);
-			hash(l, acc + pos, n);
-			pos += n;
-			done += n;
-			if (done < h.wh_len)
-				break;
-			inframe = 0;
-		}
+	while (c.s_have < len) {
+		n = piece(pattern, &k, len - c.s_have);
+		memcpy(c.s_acc + c.s_have, data + c.s_have, n);
+		c.s_have += n;
+		if (server_use(&c, l) == -1)
+			break;
 	}
-out:
-	free(acc);
+	free(c.s_acc);
 }
 
 /* Feed one piece to the client decoder; returns 1 once it stops. */
