@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "wsframe.h"
 
 /* Client decoder states, wd_state. */
@@ -134,45 +135,6 @@ code_ok(unsigned code)
 	    (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
-/*
- * Returns 1 if s[0..n) is strict UTF-8 (RFC 3629: no overlong forms,
- * surrogates or code points past U+10FFFF).
- * XXX Stand-in: replace with utf8_valid() from lib/utf8.h once it lands.
- */
-static int
-reason_utf8(const uint8_t *s, size_t n)
-{
-	size_t i = 0, k;
-	uint32_t c, min;
-
-	while (i < n) {
-		if ((c = s[i++]) < 0x80)
-			continue;
-		if (c >= 0xc2 && c <= 0xdf) {
-			k = 1;
-			min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2;
-			min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3;
-			min = 0x10000;
-		} else
-			return 0;
-		c &= 0x3f >> k;
-		if (n - i < k)
-			return 0;
-		for (; k > 0; k--, i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			c = c << 6 | (s[i] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-	}
-	return 1;
-}
-
 int
 wsframe_close_check(const void *buf, size_t len, unsigned *code)
 {
@@ -186,7 +148,7 @@ wsframe_close_check(const void *buf, size_t len, unsigned *code)
 	*code = (unsigned)p[0] << 8 | p[1];
 	if (!code_ok(*code))
 		return WSFRAME_PROTOCOL;
-	return reason_utf8(p + 2, len - 2) ? 0 : WSFRAME_BADDATA;
+	return utf8_valid(p + 2, len - 2) ? 0 : WSFRAME_BADDATA;
 }
 
 size_t

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Wire codecs: WebSocket framing (lib/wsframe.c) and the Redis protocol
-# (lib/resp.c), through their C unit tests.
+# (lib/server/resp.c), through their C unit tests.
 
 bats_require_minimum_version 1.5.0
 load helper

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "resp.h"
+#include "server/resp.h"
 
 #define NITEMS	64
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resp.h"
+#include "server/resp.h"
 
 #define NITEMS	64
 #define NARGS	8
