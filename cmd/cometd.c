@@ -35,7 +35,8 @@ static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: cometd [-Vhv] [-a addr[/prefix]] [-b head_bytes] "
-	    "[-i interval] [-l addr] [-m max] [-n header_lines] [-p port] "
+	    "[-c history_bytes] [-e heartbeat] [-i interval] [-k keep] "
+	    "[-l addr] [-m max] [-n header_lines] [-o poll_timeout] [-p port] "
 	    "[-q queue] [-s stall] [-t timeout] [-u target_bytes] "
 	    "[-w workers] [-z msg_bytes]\n");
 	exit(status);
@@ -87,6 +88,7 @@ main(int argc, char *argv[])
 {
 	struct prefork pf;
 	long long nf, per;
+	long long keepbytes;
 	int ch, verbose = 0, need, allowed = 0;
 
 	conf.sc_port = 8000;
@@ -103,8 +105,12 @@ main(int argc, char *argv[])
 	allow_loopback(&conf.sc_allow);
 	conf.sc_msgmax = SERVER_MSGMAX;
 	conf.sc_qmax = SERVER_QMAX;
+	conf.sc_beat = 15000;
+	conf.sc_poll = 30000;
+	conf.sc_keep = SERVER_KEEP;
+	keepbytes = SERVER_KEEPBYTES;
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "Va:b:hi:l:m:n:p:q:s:t:u:vw:z:")) !=
+	while ((ch = getopt(argc, argv, "Va:b:c:e:hi:k:l:m:n:o:p:q:s:t:u:vw:z:")) !=
 	    -1) {
 		switch (ch) {
 		case 'V':
@@ -121,10 +127,19 @@ main(int argc, char *argv[])
 		case 'b':
 			conf.sc_lim.hl_head = opt_number(ch, optarg, 256, 32768);
 			break;
+		case 'c':
+			keepbytes = opt_size(ch, optarg, 0, 1LL << 40);
+			break;
+		case 'e':
+			conf.sc_beat = opt_duration(ch, optarg, 0, DAY_MS);
+			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'i':
 			conf.sc_interval = opt_duration(ch, optarg, 0, DAY_MS);
+			break;
+		case 'k':
+			conf.sc_keep = opt_number(ch, optarg, 0, 100000);
 			break;
 		case 'l':
 			conf.sc_addr = optarg;
@@ -134,6 +149,9 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			conf.sc_lim.hl_lines = opt_number(ch, optarg, 1, 1024);
+			break;
+		case 'o':
+			conf.sc_poll = opt_duration(ch, optarg, 1, DAY_MS);
 			break;
 		case 'p':
 			conf.sc_port = opt_number(ch, optarg, 0, 65535);
@@ -164,6 +182,7 @@ main(int argc, char *argv[])
 		}
 	}
 	opt_operands(argc - optind, argv + optind, 0, 0);
+	conf.sc_keepbytes = keepbytes / conf.sc_workers;
 
 	log_init("cometd", verbose);
 	signal(SIGPIPE, SIG_IGN);

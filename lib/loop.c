@@ -99,6 +99,13 @@ loop_clock(struct loop *l)
 	return l->l_now;
 }
 
+uint64_t
+loop_mono_ms(const struct loop *l)
+{
+	return (uint64_t)l->l_base.tv_sec * 1000 + l->l_base.tv_nsec / 1000000 +
+	    l->l_now;
+}
+
 int
 loop_once(struct loop *l, int timeout)
 {

@@ -62,4 +62,10 @@ int		 loop_once(struct loop *, int);
 /* Refresh and return l_now. */
 uint32_t	 loop_clock(struct loop *);
 
+/*
+ * l_now as ms on CLOCK_MONOTONIC, the same in every process of the
+ * machine: for times compared across workers.
+ */
+uint64_t	 loop_mono_ms(const struct loop *);
+
 #endif

@@ -104,6 +104,34 @@ num_duration(const char *s, long long min, long long max, const char **errstr)
 	return whole;
 }
 
+long long
+num_size(const char *s, long long min, long long max, const char **errstr)
+{
+	char buf[32];
+	size_t n = s != NULL ? strlen(s) : 0;
+	long long v, mul = 1;
+
+	if (n == 0 || n >= sizeof(buf))
+		return num_fail(errstr, "invalid", EINVAL);
+	memcpy(buf, s, n + 1);
+	switch (buf[n - 1]) {
+	case 'k': case 'K': mul = 1LL << 10; break;
+	case 'M': mul = 1LL << 20; break;
+	case 'G': mul = 1LL << 30; break;
+	}
+	if (mul > 1)
+		buf[n - 1] = '\0';
+	v = num_parse(buf, 0, LLONG_MAX / mul, errstr);
+	if (*errstr != NULL)
+		return 0;
+	v *= mul;
+	if (v < min)
+		return num_fail(errstr, "too small", ERANGE);
+	if (v > max)
+		return num_fail(errstr, "too large", ERANGE);
+	return v;
+}
+
 int
 num_hexdigit(int c)
 {

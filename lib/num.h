@@ -21,6 +21,12 @@ long long	num_parse(const char *, long long, long long, const char **);
  */
 long long	num_duration(const char *, long long, long long, const char **);
 
+/*
+ * A size in bytes, in [min, max]: a decimal integer with an optional
+ * unit k, M or G (powers of 1024).  Fails as num_parse does.
+ */
+long long	num_size(const char *, long long, long long, const char **);
+
 /* The value of one hex digit (either case), or -1 for any other byte. */
 int		num_hexdigit(int);
 

@@ -110,6 +110,25 @@ opt_duration(int ch, const char *arg, long long min, long long max)
 	opt_bad(ch, arg, why);
 }
 
+long long
+opt_size(int ch, const char *arg, long long min, long long max)
+{
+	const char *errstr;
+	char why[96];
+	long long v;
+
+	v = num_size(arg, min, max, &errstr);
+	if (errstr == NULL)
+		return v;
+	if (errno == ERANGE)
+		snprintf(why, sizeof(why), "must be %lld to %lld bytes", min,
+		    max);
+	else
+		snprintf(why, sizeof(why), "not a size (bytes, or with a "
+		    "unit: 64k, 16M, 1G)");
+	opt_bad(ch, arg, why);
+}
+
 void
 opt_operands(int argc, char *argv[], int min, int max)
 {

@@ -32,6 +32,9 @@ long long	 opt_operand(const char *, const char *, long long, long long);
 /* The duration of option -ch in ms, in [min, max], or exit 2. */
 long long	 opt_duration(int, const char *, long long, long long);
 
+/* The size in bytes of option -ch (k, M, G units), or exit 2. */
+long long	 opt_size(int, const char *, long long, long long);
+
 /* -ch value was not accepted for reason why: say so, exit 2. */
 void		 opt_bad(int, const char *, const char *)
 		    __attribute__((noreturn));

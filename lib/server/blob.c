@@ -18,7 +18,7 @@ blob_new(const void *data, size_t len)
 		errno = EFBIG;
 		return NULL;
 	}
-	if ((b = malloc(sizeof(*b) + len)) == NULL)
+	if ((b = calloc(1, sizeof(*b) + len)) == NULL)
 		return NULL;
 	b->b_ref = 1;
 	b->b_len = (uint32_t)len;
@@ -37,6 +37,31 @@ blob_ref(struct blob *b)
 void
 blob_unref(struct blob *b)
 {
-	if (b != NULL && --b->b_ref == 0)
-		free(b);
+	int k;
+
+	if (b == NULL || --b->b_ref > 0)
+		return;
+	for (k = 0; k < BLOB_FORMS; k++)
+		free(b->b_form[k]);
+	free(b);
+}
+
+char *
+blob_set_form(struct blob *b, int k, char *p, size_t len)
+{
+	free(b->b_form[k]);
+	b->b_form[k] = p;
+	b->b_formlen[k] = (uint32_t)len;
+	return p;
+}
+
+size_t
+blob_size(const struct blob *b)
+{
+	size_t n = sizeof(*b) + b->b_len;
+	int k;
+
+	for (k = 0; k < BLOB_FORMS; k++)
+		n += b->b_form[k] != NULL ? b->b_formlen[k] : 0;
+	return n;
 }

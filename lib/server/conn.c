@@ -80,6 +80,34 @@ conn_open(struct server *s, int fd, int adopt)
 	log_debug("worker %d: fd %d open", s->s_idx, fd);
 }
 
+_Static_assert(STAT_STREAMS_POLL - STAT_STREAMS_CHUNKED == FRAME_POLL,
+    "a STAT_STREAMS_* counter per frame kind, in the same order");
+
+int
+conn_stream(struct server *s, int fd, const char *id, size_t len, int frame)
+{
+	struct conn *c = conn_get(s, fd);
+	char *copy;
+
+	if (len > ID_INLINE) {
+		if ((copy = malloc(len)) == NULL) {
+			conn_close(s, fd, -1);
+			return -1;
+		}
+		memcpy(copy, id, len);
+		conn_set_ptr(c, copy);
+	} else {
+		memcpy(c->c_id, id, len);
+	}
+	c->c_idlen = len;
+	c->c_state = CS_STREAM;
+	c->c_frame = frame;
+	c->c_flags &= CF_CAPPED | CF_LAST;
+	c->c_n = 0;
+	stats_add(s->s_st, STAT_STREAMS_CHUNKED + frame, 1);
+	return 0;
+}
+
 /* Drop what the slot holds on the heap and what refers to it. */
 static void
 conn_clear(struct server *s, int fd)
@@ -94,6 +122,8 @@ conn_clear(struct server *s, int fd)
 	if ((c->c_state == CS_STREAM && c->c_idlen > ID_INLINE) ||
 	    (c->c_state == CS_REQ && (c->c_flags & CF_PUB)))
 		free(conn_ptr(c));
+	if (c->c_state == CS_STREAM)
+		stats_add(s->s_st, STAT_STREAMS_CHUNKED + c->c_frame, -1);
 	if (c->c_flags & CF_CAPPED)
 		stats_add(s->s_st, STAT_CAPPED, -1);
 	stats_add(s->s_st, STAT_ACTIVE, -1);
@@ -207,6 +237,7 @@ conn_write(struct server *s, int fd, const char *data, size_t len)
 		n = 0;
 	}
 	stats_add(s->s_st, STAT_BYTES_OUT, n);
+	c->c_flags |= CF_SENT;
 	if ((size_t)n == len)
 		return 0;
 	if (pend_put(c, 1, data + n, len - n) == -1) {
@@ -249,6 +280,8 @@ conn_done(struct server *s, int fd, int close)
 	return -1;
 }
 
+static void	conn_rearm(struct server *, int);
+
 /* How stream fd frames its pieces. */
 static struct outq_frame
 conn_frame(struct server *s, int fd)
@@ -259,6 +292,7 @@ conn_frame(struct server *s, int fd)
 	f.of_fm = frame_of(c->c_frame);
 	f.of_id = conn_id(c);
 	f.of_idlen = c->c_idlen;
+	f.of_close = (c->c_flags & CF_LAST) != 0;
 	return f;
 }
 
@@ -278,8 +312,12 @@ conn_send_pieces(struct server *s, int fd)
 	f = conn_frame(s, fd);
 	rc = outq_flush(&s->s_q[fd], fd, &f, &nw);
 	stats_add(s->s_st, STAT_BYTES_OUT, (int64_t)nw);
-	if (rc == OUTQ_DONE)
+	conn_get(s, fd)->c_flags |= CF_SENT;
+	if (rc == OUTQ_DONE) {
+		if (f.of_fm->fm_once)
+			conn_rearm(s, fd);
 		return 0;
+	}
 	if (rc == OUTQ_QUEUED)
 		return 1;
 	conn_close(s, fd, -1);
@@ -351,6 +389,9 @@ conn_message(struct server *s, int fd, struct blob *b)
 	fresh = s->s_q[fd] == NULL && !blocked;
 	switch (outq_queue(&s->s_q[fd], b, conn_next(s, fd), max)) {
 	case OUTQ_QUEUED:
+		/* a one-answer stream takes this message and no other */
+		if (frame_of(c->c_frame)->fm_once)
+			uidx_logout(&s->s_ux, fd);
 		if (fresh) {
 			if (s->s_ndirty == s->s_nconns)
 				conn_send_queued(s);
@@ -421,4 +462,31 @@ conn_send_queued(struct server *s)
 			conn_block(s, fd);
 	}
 	s->s_ndirty = 0;
+}
+
+void
+conn_unstream(struct server *s, int fd)
+{
+	struct conn *c = conn_get(s, fd);
+
+	uidx_logout(&s->s_ux, fd);
+	if (c->c_idlen > ID_INLINE)
+		free(conn_ptr(c));
+	stats_add(s->s_st, STAT_STREAMS_CHUNKED + c->c_frame, -1);
+	c->c_state = CS_REQ;
+	c->c_frame = 0;
+	c->c_idlen = 0;
+	c->c_n = 0;
+	c->c_flags &= ~(CF_LAST | CF_SENT);
+	conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
+}
+
+/* A one-answer stream's answer is written: next request, or linger. */
+static void
+conn_rearm(struct server *s, int fd)
+{
+	int last = (conn_get(s, fd)->c_flags & CF_LAST) != 0;
+
+	conn_unstream(s, fd);
+	(void)conn_done(s, fd, last);
 }

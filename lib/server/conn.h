@@ -6,6 +6,7 @@
  * CL_REQ     waiting for a request head: due = start + head timeout
  * CL_STREAM  streaming: due = when its next chunk is
  * CL_BLOCKED output pending: due = when it blocked + stall limit
+ * CL_POLL    a long-poll waiting for a message: due = start + poll timeout
  * CL_LINGER  answered with "Connection: close" (CS_LINGER): due = then +
  *            LINGER_MS.  Its write side is shut and what the client still
  *            sends is read and dropped, because closing with unread input
@@ -60,7 +61,8 @@ struct conn {
 _Static_assert(sizeof(struct conn) == 64, "struct conn must stay 64 bytes");
 
 enum { CS_FREE, CS_REQ, CS_STREAM, CS_LINGER };
-enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_COUNT };
+enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_POLL,
+    CL_COUNT };
 
 #define CF_CLOSE	0x0001	/* close once output drains */
 #define CF_REJECT	0x0002	/* over the cap: answer 503 */
@@ -68,7 +70,8 @@ enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_COUNT };
 #define CF_SKIP		0x0008	/* c_id holds body bytes to skip */
 #define CF_BLOCKED	0x0010	/* waiting for EPOLLOUT */
 #define CF_PUB		0x0020	/* c_id holds a publish request */
-#define CF_PUBCLOSE	0x0040	/* close once the publish is answered */
+#define CF_LAST		0x0040	/* close once answered (publish, poll) */
+#define CF_SENT		0x0080	/* wrote since the last heartbeat sweep */
 
 struct server;
 
@@ -78,6 +81,20 @@ const char	*conn_id(const struct conn *);
 /* The pointer kept in c_id (a long Id, a publish request). */
 void		*conn_ptr(const struct conn *);
 void		 conn_set_ptr(struct conn *, void *);
+
+/*
+ * Make request connection fd a stream of id[0..len) in format frame
+ * (keeping a copy of the Id) and count it.  Returns 0, or -1 if memory
+ * ran out (fd is then closed).
+ */
+int	 conn_stream(struct server *, int, const char *, size_t, int);
+
+/*
+ * Stream fd goes back to reading requests: logged out, its Id dropped,
+ * waiting for a request head.  (A one-answer stream, a long-poll, does
+ * this by itself once its answer is written.)
+ */
+void	 conn_unstream(struct server *, int);
 
 /* Move fd to list l (CL_NONE: no list) due at now + span. */
 void	 conn_list(struct server *, int, int, uint32_t);

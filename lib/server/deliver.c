@@ -1,5 +1,6 @@
 /*
- * deliver.c: Id -> streams (uidx.h) and the fan-out of one message.
+ * deliver.c: Id -> streams (uidx.h), the history (history.h), and the
+ * fan-out of one message.
  *
  * The index costs under 32 bytes per connection; a stream that reads
  * keeps no memory past the loop pass, one that does not holds up to the
@@ -12,7 +13,10 @@
 #include "blob.h"
 #include "conn.h"
 #include "deliver.h"
+#include "history.h"
+#include "loop.h"
 #include "server.h"
+#include "stats.h"
 #include "uidx.h"
 
 /* The index's view of a stream: its Id. */
@@ -46,23 +50,43 @@ deliver_login(struct server *s, int fd)
 	return uidx_login(&s->s_ux, fd, conn_id(c), c->c_idlen);
 }
 
+/* Give blob b to every stream of id here; returns how many it reached. */
+static uint32_t
+deliver_blob(struct server *s, const char *id, size_t idlen, struct blob *b)
+{
+	uint32_t n = 0;
+	int fd, next;
+
+	for (fd = uidx_first(&s->s_ux, id, idlen); fd != -1; fd = next) {
+		/* delivering may close fd, and closing unlinks it */
+		next = uidx_next(&s->s_ux, fd);
+		n += conn_message(s, fd, b);
+	}
+	return n;
+}
+
+/* The history's size, as gauges in /stats. */
+static void
+deliver_gauges(struct server *s)
+{
+	stats_set(s->s_st, STAT_HISTORY_MSGS, s->s_hist.hy_msgs);
+	stats_set(s->s_st, STAT_HISTORY_BYTES, s->s_hist.hy_bytes);
+	stats_set(s->s_st, STAT_HISTORY_EVICTED, s->s_hist.hy_evicted);
+}
+
 uint32_t
 deliver_to_id(struct server *s, const char *id, size_t idlen,
     const char *msg, size_t len)
 {
 	struct blob *b;
-	uint32_t n = 0;
-	int fd, next;
+	uint32_t n;
 
-	if ((fd = uidx_first(&s->s_ux, id, idlen)) == -1)
+	b = history_add(&s->s_hist, id, idlen, msg, len,
+	    loop_mono_ms(&s->s_loop));
+	if (b == NULL)
 		return 0;
-	if ((b = blob_new(msg, len)) == NULL)
-		return 0;
-	for (; fd != -1; fd = next) {
-		/* delivering may close fd, and closing unlinks it */
-		next = uidx_next(&s->s_ux, fd);
-		n += conn_message(s, fd, b);
-	}
+	deliver_gauges(s);
+	n = deliver_blob(s, id, idlen, b);
 	blob_unref(b);
 	return n;
 }
@@ -75,6 +99,10 @@ deliver_to_all(struct server *s, const char *msg, size_t len)
 
 	if (left == 0 || (b = blob_new(msg, len)) == NULL)
 		return 0;
+	/* kept nowhere, so no id: its position tells where it fell */
+	b->b_noid = 1;
+	b->b_id = history_now(&s->s_hist);
+	b->b_t = loop_mono_ms(&s->s_loop);
 	for (fd = 0; fd < s->s_nconns && left > 0; fd++)
 		if (uidx_member(&s->s_ux, (int)fd)) {
 			left--;

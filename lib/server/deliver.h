@@ -1,5 +1,6 @@
 /*
- * deliver.h: a worker's streams by Id, and a message to each of them.
+ * deliver.h: a worker's streams by Id, the messages it keeps for them,
+ * and a message to each of them.
  * Every stream of an Id lives in the worker that owns the Id (owner.h),
  * so this index is local: no shared memory, no locks.  A message becomes
  * one refcounted blob shared by all its streams; each stream gets a
@@ -27,14 +28,18 @@ int		 deliver_init(struct server *);
 int		 deliver_login(struct server *, int);
 
 /*
- * Give message msg[0..len) to every stream of id here.  Returns how many
- * streams it reached (queued or written; a stream too slow to take it is
- * closed and not counted).
+ * Message msg[0..len) for id, owned here: give it its id, keep it in the
+ * history and give it to every stream of id.  Returns how many streams
+ * it reached (queued or written; a stream too slow to take it is closed
+ * and not counted).
  */
 uint32_t	 deliver_to_id(struct server *, const char *, size_t,
 		    const char *, size_t);
 
-/* Give msg[0..len) to every stream here; returns how many it reached. */
+/*
+ * A broadcast: give msg[0..len) to every stream here.  It gets no id and
+ * no place in the history.  Returns how many it reached.
+ */
 uint32_t	 deliver_to_all(struct server *, const char *, size_t);
 
 #endif

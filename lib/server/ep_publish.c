@@ -60,7 +60,7 @@ pub_end(struct server *s, int fd)
 	struct conn *c = conn_get(s, fd);
 
 	free(conn_ptr(c));
-	c->c_flags &= ~(CF_PUB | CF_PUBCLOSE);
+	c->c_flags &= ~(CF_PUB | CF_LAST);
 }
 
 /* Answer fd's publish request once its body and its replies are in. */
@@ -87,7 +87,7 @@ pub_answer(struct server *s, int fd)
 		    (unsigned long long)p->pb_deliveries,
 		    (unsigned long long)p->pb_nosub,
 		    (unsigned long long)p->pb_malformed);
-	flags = conn_get(s, fd)->c_flags & CF_PUBCLOSE ? RESPOND_CLOSE : 0;
+	flags = conn_get(s, fd)->c_flags & CF_LAST ? RESPOND_CLOSE : 0;
 	pub_end(s, fd);
 	(void)respond(s, fd, status, NULL, body, (size_t)n, flags);
 }
@@ -205,7 +205,7 @@ ep_publish_post(struct server *s, int fd, const struct url_req *u)
 	if ((p = pub_new(s, fd, kind, u)) == NULL)
 		return 503;
 	conn_set_ptr(c, p);
-	c->c_flags |= CF_PUB | (u->ur_req->rq_close ? CF_PUBCLOSE : 0);
+	c->c_flags |= CF_PUB | (u->ur_req->rq_close ? CF_LAST : 0);
 	/* curl asks before sending a body over 1 MB, then waits a second */
 	if (pub_expects(u) && conn_write(s, fd, cont, sizeof(cont) - 1) == -1)
 		return -1;

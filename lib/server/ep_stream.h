@@ -1,30 +1,67 @@
 /*
- * ep_stream.h: the streams endpoint.  GET /test/<Id> becomes a stream in
- * the wire format the request asks for (frame.h), kept by the worker
- * that owns its Id: a worker that does not own it hands the socket over
- * (relay.h), and the owner starts it.  Periodic chunks, and the end of
- * every stream when the worker stops, are here too.
+ * ep_stream.h: the streams endpoint.  GET /test/<Id> (the seed's text),
+ * GET /sse/<Id> and GET /test/<Id> with "Accept: text/event-stream"
+ * (EventSource) become streams in their wire format (frame.h), kept by
+ * the worker that owns the Id: a worker that does not own it hands the
+ * socket over (relay.h), and the owner starts it.  A stream may resume
+ * (Last-Event-ID or ?last_event_id=): the owner first writes what the
+ * history kept after that id.  Periodic chunks, heartbeats and the end
+ * of every stream when the worker stops are here too.
  */
 #ifndef COMET_EP_STREAM_H
 #define COMET_EP_STREAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "msgid.h"
 #include "urls.h"
 
 struct server;
 
-/* GET or HEAD /test/<Id> (url_fn). */
+/* Where a stream starts; travels with a handed-over socket. */
+struct resume {
+	uint64_t	 rs_t;		/* the request came, ms CLOCK_MONOTONIC */
+	struct msgid	 rs_last;	/* resume after this id, if rs_has */
+	uint8_t		 rs_has;
+	uint8_t		 rs_close;	/* the request said Connection: close */
+	uint8_t		 rs_pad[6];
+};
+
+/* GET or HEAD /test/<Id> or /sse/<Id> (url_fn). */
 int	ep_stream_get(struct server *, int, const struct url_req *);
+
+/*
+ * The resume point of a request: Last-Event-ID or the query parameter
+ * named param.  Returns 0 (rs filled, rs_has 0 when none was given), or
+ * 400 when the id is malformed.
+ */
+int	ep_stream_resume(struct server *, const struct url_req *,
+	    const char *, struct resume *);
+
+/*
+ * Hand fd, a request for id in format frame, to id's owner.  Returns -1:
+ * fd is no longer this worker's.
+ */
+int	ep_stream_handoff(struct server *, int, const char *, size_t, int,
+	    const struct resume *);
 
 /*
  * A stream handed over by another worker (relay_ops): fd, or -1 if it
  * was lost on the way (its place under the cap is given back).
  */
-void	ep_stream_adopt(struct server *, int, const char *, size_t, int);
+void	ep_stream_adopt(struct server *, int, const char *, size_t, int,
+	    const void *, size_t);
 
 /* Send the periodic chunk to every stream that is due. */
 void	ep_stream_tick(struct server *);
+
+/*
+ * Heartbeats: every stream whose format has one and that wrote nothing
+ * since the last call gets one.  Called every half heartbeat period, so
+ * no stream stays silent longer than the period.
+ */
+void	ep_stream_beat(struct server *);
 
 /* On stop: end every stream in its format, then close every connection. */
 void	ep_stream_drain(struct server *);

@@ -6,10 +6,14 @@
 #include <string.h>
 
 #include "frame.h"
+#include "http.h"
 
 static const struct frame *const frames[FRAME_COUNT] = {
 	[FRAME_CHUNKED] = &frame_chunked,
 	[FRAME_HTTP10] = &frame_http10,
+	[FRAME_SSE] = &frame_sse,
+	[FRAME_SSE10] = &frame_sse10,
+	[FRAME_POLL] = &frame_poll,
 };
 
 const struct frame *
@@ -73,4 +77,10 @@ frame_msg_open(char *p, const struct frame_ctx *x)
 	p = put_u32(p + 11, x->fx_n);
 	memcpy(p, ": '", 3);
 	return p + 3;
+}
+
+char *
+frame_chunk_around(char *text, size_t len)
+{
+	return http_chunk_head(text, len);
 }

@@ -22,7 +22,7 @@ http10_begin(char *b, const struct frame_ctx *x, int head_only)
 
 static size_t
 http10_piece(struct iovec *iov, char *tmp, const struct frame_ctx *x,
-    const struct blob *b)
+    struct blob *b)
 {
 	char *end;
 
@@ -36,8 +36,18 @@ http10_piece(struct iovec *iov, char *tmp, const struct frame_ctx *x,
 	return iov[0].iov_len + iov[1].iov_len + iov[2].iov_len;
 }
 
+static size_t
+http10_lost(char *b, const char *json, size_t len)
+{
+	memcpy(b, "Lost messages: ", 15);
+	memcpy(b + 15, json, len);
+	b[15 + len] = '\n';
+	return 16 + len;
+}
+
 const struct frame frame_http10 = {
 	.fm_name = "http10",
 	.fm_begin = http10_begin,
 	.fm_piece = http10_piece,
+	.fm_lost = http10_lost,
 };

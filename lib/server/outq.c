@@ -21,10 +21,11 @@
 
 /* The pieces of entry (b, n) as iov[0..3), per-connection bytes in buf. */
 static size_t
-outq_pieces(const struct outq_frame *f, const struct blob *b, uint32_t n,
+outq_pieces(const struct outq_frame *f, struct blob *b, uint32_t n,
     char *buf, struct iovec iov[3])
 {
-	struct frame_ctx x = { f->of_id, f->of_idlen, n };
+	struct frame_ctx x = { f->of_id, f->of_idlen, n, f->of_close,
+	    { 0, 0 } };
 
 	return f->of_fm->fm_piece(iov, buf, &x, b);
 }
@@ -93,8 +94,9 @@ outq_pop(struct outq *q)
 }
 
 /*
- * One writev of up to OUTQ_IOV/3 entries; returns bytes written or -1,
- * and sets *all when that was everything offered.
+ * One writev of up to OUTQ_IOV/3 entries; returns bytes written or -1
+ * (ENOMEM: a format could not build a piece), and sets *all when that
+ * was everything offered.
  */
 static ssize_t
 outq_write(struct outq *q, int fd, const struct outq_frame *f, int *all)
@@ -109,7 +111,11 @@ outq_write(struct outq *q, int fd, const struct outq_frame *f, int *all)
 
 	for (i = 0; i < q->q_count && i < OUTQ_IOV / 3; i++) {
 		e = &q->q_ent[(q->q_head + i) & (q->q_cap - 1)];
-		len = outq_pieces(f, e->e_blob, e->e_n, bufs[i], p);
+		if ((len = outq_pieces(f, e->e_blob, e->e_n, bufs[i], p)) ==
+		    FRAME_FAIL) {
+			errno = ENOMEM;
+			return -1;
+		}
 		total += len - e->e_off;
 		k = outq_skip(p, e->e_off);
 		for (j = 0; j < k; j++)

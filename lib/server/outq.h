@@ -36,6 +36,7 @@ struct outq_frame {
 	const struct frame *of_fm;
 	const char	*of_id;
 	size_t		 of_idlen;
+	int		 of_close;	/* the answer ends the connection */
 };
 
 enum outq_result {

@@ -77,7 +77,7 @@ relay_mine(const struct relay *ry, const char *id, size_t len)
 
 int
 relay_handoff(struct server *s, int fd, const char *id, size_t len,
-    int frame)
+    int frame, const void *data, size_t dlen)
 {
 	struct relay *ry = &s->s_relay;
 	struct mbox_rec h;
@@ -87,7 +87,7 @@ relay_handoff(struct server *s, int fd, const char *id, size_t len,
 	h.mr_flags = (uint8_t)frame;
 	stats_add(s->s_st, STAT_HANDOFFS, 1);
 	return mbox_put(ry->ry_mb, owner_of(id, len, ry->ry_n), &h, id, len,
-	    NULL, 0, fd);
+	    data, dlen, fd);
 }
 
 int
@@ -166,14 +166,15 @@ relay_run_add(struct relay *ry, int src, uint64_t tag, uint32_t reached,
 
 static void
 relay_adopt(struct server *s, const struct mbox_rec *h, const char *id,
-    int fd)
+    const char *data, int fd)
 {
 	/* fd -1: lost to MSG_CTRUNC; the endpoint gives its place back */
 	if (fd != -1 && (uint32_t)fd >= s->s_nconns) {
 		close(fd);
 		fd = -1;
 	}
-	s->s_relay.ry_ops->ro_adopt(s, fd, id, h->mr_idlen, h->mr_flags);
+	s->s_relay.ry_ops->ro_adopt(s, fd, id, h->mr_idlen, h->mr_flags, data,
+	    h->mr_len);
 }
 
 static void
@@ -198,7 +199,7 @@ relay_record(void *arg, const struct mbox_rec *h, const char *id,
 
 	switch (h->mr_type) {
 	case REC_HANDOFF:
-		relay_adopt(s, h, id, fd);
+		relay_adopt(s, h, id, data, fd);
 		return;
 	case REC_PUBLISH:
 		n = deliver_to_id(s, id, h->mr_idlen, data, h->mr_len);

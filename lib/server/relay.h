@@ -4,7 +4,8 @@
  * connection, and a publish request lands on any worker; but every Id
  * has one owner (owner.h) that keeps all its streams.  So:
  *
- *   HANDOFF  Id, format, one descriptor     accepting worker -> owner
+ *   HANDOFF  Id, format, where it starts, one descriptor
+ *                                           accepting worker -> owner
  *   PUBLISH  tag, Id, message               publishing worker -> owner
  *   BCAST    tag, message                   publishing worker -> all
  *   REPLY    tag, struct relay_reply        owner -> publishing worker
@@ -36,9 +37,11 @@ struct relay_reply {
 struct relay_ops {
 	/*
 	 * A stream handed over by another worker: fd (-1 when the descriptor
-	 * was lost on the way), its Id and its format.  The callee owns fd.
+	 * was lost on the way), its Id, its format and what the handing
+	 * worker added (data, len).  The callee owns fd.
 	 */
-	void	(*ro_adopt)(struct server *, int, const char *, size_t, int);
+	void	(*ro_adopt)(struct server *, int, const char *, size_t, int,
+		    const void *, size_t);
 	/* The owners' reply about records of the publish request tag. */
 	void	(*ro_replied)(struct server *, uint64_t,
 		    const struct relay_reply *);
@@ -70,10 +73,11 @@ int	relay_mine(const struct relay *, const char *, size_t);
 
 /*
  * Send stream fd (GET for id, already out of this worker's table) with
- * its format to the owner of id; the relay owns fd now.  Returns 0, or
- * -1 (out of memory) when fd had to be closed instead.
+ * its format and data[0..len) to the owner of id; the relay owns fd now.
+ * Returns 0, or -1 (out of memory) when fd had to be closed instead.
  */
-int	relay_handoff(struct server *, int, const char *, size_t, int);
+int	relay_handoff(struct server *, int, const char *, size_t, int,
+	    const void *, size_t);
 
 /*
  * Message msg[0..len) of publish request tag for id: delivered here when

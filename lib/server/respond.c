@@ -17,13 +17,20 @@ respond(struct server *s, int fd, int status, const char *hdrs,
 	char *b = s->s_scratch;
 	int n, close = (flags & RESPOND_CLOSE) != 0;
 
-	n = snprintf(b, SCRATCH_SIZE, "HTTP/1.1 %d %s\r\n" HTTP_TEXT_HEADERS
-	    "%sContent-Length: %zu\r\n%s\r\n", status, http_reason(status),
-	    hdrs != NULL ? hdrs : "", blen, close ? "Connection: close\r\n" :
-	    "");
+	n = snprintf(b, SCRATCH_SIZE, "HTTP/1.1 %d %s\r\nServer: cometd\r\n"
+	    "Content-Type: %s\r\n%sContent-Length: %zu\r\n%s\r\n", status,
+	    http_reason(status), flags & RESPOND_JSON ? "application/json" :
+	    "text/plain; charset=utf-8", hdrs != NULL ? hdrs : "", blen,
+	    close ? "Connection: close\r\n" : "");
 	if (!(flags & RESPOND_HEAD) && n + blen <= SCRATCH_SIZE) {
 		memcpy(b + n, body, blen);
 		n += blen;
+	} else if (!(flags & RESPOND_HEAD)) {
+		/* a body larger than the scratch: the head, then the body */
+		if (conn_write(s, fd, b, n) == -1)
+			return -1;
+		b = (char *)body;
+		n = blen;
 	}
 	if (conn_write(s, fd, b, n) == -1)
 		return -1;

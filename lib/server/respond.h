@@ -1,5 +1,5 @@
 /*
- * respond.h: complete responses with a short text/plain body: status
+ * respond.h: complete responses with a short text/plain (or JSON) body: status
  * line, cometd's headers, the body.  Every endpoint and every error goes
  * through here, so they all look the same.
  */
@@ -10,6 +10,7 @@
 
 #define RESPOND_HEAD	0x01	/* a HEAD request: no body */
 #define RESPOND_CLOSE	0x02	/* "Connection: close", then linger */
+#define RESPOND_JSON	0x04	/* the body is application/json */
 
 struct server;
 

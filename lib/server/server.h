@@ -5,10 +5,10 @@
  *   server.c     the loop, accept, timeouts, stop
  *   request.c    reading and parsing requests
  *   urls.c       the URL table: which endpoint serves a request
- *   ep_*.c       the endpoints: streams, publishing, statistics
+ *   ep_*.c       the endpoints: streams, long-poll, publishing, stats
  *   respond.c    status lines and error bodies
  *   relay.c      records between workers: handoffs, messages, replies
- *   deliver.c    an Id's streams, and a message to each of them
+ *   deliver.c    an Id's streams and history (history.c), fan-out
  *   conn.c       connection slots, output, timeouts, close
  *   frame*.c     each stream's wire format
  *
@@ -22,6 +22,7 @@
 
 #include "allow.h"
 #include "conn.h"
+#include "history.h"
 #include "http.h"
 #include "loop.h"
 #include "mbox.h"
@@ -34,6 +35,8 @@
 #define SERVER_ID_MAX	255	/* longest Id; a longer one gets 414 */
 #define SERVER_MSGMAX	65536	/* default largest message, bytes */
 #define SERVER_QMAX	64	/* default queued messages per stream */
+#define SERVER_KEEP	100	/* default messages kept per Id */
+#define SERVER_KEEPBYTES (64 << 20) /* default bytes kept, all workers */
 #define RBUF_SIZE	65536	/* shared read buffer */
 #define SCRATCH_SIZE	65536	/* shared output formatting buffer */
 #define MAX_HDRS	1024	/* upper bound for the header-lines limit */
@@ -51,6 +54,10 @@ struct server_conf {
 	struct allow	 sc_allow;	/* who may publish */
 	uint32_t	 sc_msgmax;	/* largest message, bytes */
 	uint32_t	 sc_qmax;	/* queued messages per stream */
+	uint32_t	 sc_beat;	/* ms of silence before a heartbeat */
+	uint32_t	 sc_poll;	/* ms a long-poll waits */
+	uint32_t	 sc_keep;	/* messages kept per Id */
+	size_t		 sc_keepbytes;	/* bytes kept per worker */
 	struct mbox	*sc_mbox;	/* worker mailboxes; NULL: 1 worker */
 };
 
@@ -75,6 +82,8 @@ struct server {
 	uint32_t	*s_dirty;	/* streams given pieces in this pass */
 	uint32_t	 s_ndirty;
 	struct relay	 s_relay;	/* records to and from other workers */
+	struct history	 s_hist;	/* messages kept per Id (deliver.c) */
+	uint32_t	 s_beat;	/* when the next heartbeat sweep is */
 	struct http_hdr	 s_hdrs[MAX_HDRS];
 	char		 s_rbuf[RBUF_SIZE];
 	char		 s_scratch[SCRATCH_SIZE];

@@ -22,7 +22,19 @@ static const char *stats_names[STAT_COUNT] = {
 	[STAT_DELIVERIES] = "deliveries",
 	[STAT_NO_SUBSCRIBER] = "no_subscriber",
 	[STAT_HANDOFFS] = "handoffs",
+	[STAT_STREAMS_CHUNKED] = "streams_chunked",
+	[STAT_STREAMS_HTTP10] = "streams_http10",
+	[STAT_STREAMS_SSE] = "streams_sse",
+	[STAT_STREAMS_SSE10] = "streams_sse10",
+	[STAT_STREAMS_POLL] = "streams_poll",
+	[STAT_RESUMES] = "resumes",
+	[STAT_RESUMES_LOST] = "resumes_lost",
+	[STAT_REPLAYED] = "replayed",
+	[STAT_HISTORY_MSGS] = "history_messages",
+	[STAT_HISTORY_BYTES] = "history_bytes",
+	[STAT_HISTORY_EVICTED] = "history_evicted",
 	[STAT_CAPPED] = NULL,		/* internal */
+	[STAT_EPOCH] = NULL,		/* internal */
 };
 
 struct stats_shm *
@@ -58,15 +70,21 @@ stats_cap_put(struct stats_shm *sh, int64_t n)
 void
 stats_fold(struct stats_shm *sh, uint32_t w)
 {
+	static const int gauges[] = { STAT_STREAMS_CHUNKED,
+	    STAT_STREAMS_HTTP10, STAT_STREAMS_SSE, STAT_STREAMS_SSE10,
+	    STAT_STREAMS_POLL, STAT_HISTORY_MSGS, STAT_HISTORY_BYTES };
 	struct stats_slot *s = &sh->sh_slot[w];
 	uint64_t active, capped;
+	size_t i;
 
-	active = __atomic_load_n(&s->ss_v[STAT_ACTIVE], __ATOMIC_RELAXED);
-	capped = __atomic_load_n(&s->ss_v[STAT_CAPPED], __ATOMIC_RELAXED);
+	active = stats_get(s, STAT_ACTIVE);
+	capped = stats_get(s, STAT_CAPPED);
 	stats_add(s, STAT_CLOSED, active);
 	stats_add(s, STAT_ACTIVE, -(int64_t)active);
 	stats_add(s, STAT_CAPPED, -(int64_t)capped);
 	stats_cap_put(sh, capped);
+	for (i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
+		stats_set(s, gauges[i], 0);
 }
 
 size_t

@@ -26,6 +26,18 @@ enum stat_id {
 	STAT_DELIVERIES,	/* message chunks written or queued */
 	STAT_NO_SUBSCRIBER,	/* messages that reached no connection */
 	STAT_HANDOFFS,		/* streams handed to their Id's owner */
+	STAT_STREAMS_CHUNKED,	/* streams open now, by format (frame.h) */
+	STAT_STREAMS_HTTP10,
+	STAT_STREAMS_SSE,
+	STAT_STREAMS_SSE10,
+	STAT_STREAMS_POLL,
+	STAT_RESUMES,		/* streams that asked to resume from an id */
+	STAT_RESUMES_LOST,	/* ... and were told messages were lost */
+	STAT_REPLAYED,		/* messages written again from the history */
+	STAT_HISTORY_MSGS,	/* messages kept in the histories now */
+	STAT_HISTORY_BYTES,	/* bytes they take */
+	STAT_HISTORY_EVICTED,	/* messages dropped from the histories, ever */
+	STAT_EPOCH,		/* the worker's history epoch (internal) */
 	STAT_COUNT
 };
 
@@ -54,6 +66,20 @@ stats_add(struct stats_slot *s, int id, int64_t v)
 	    __ATOMIC_RELAXED);
 }
 
+/* Set a gauge of a slot (its owner only, as stats_add). */
+static inline void
+stats_set(struct stats_slot *s, int id, uint64_t v)
+{
+	__atomic_store_n(&s->ss_v[id], v, __ATOMIC_RELAXED);
+}
+
+/* A counter of a slot, as last written. */
+static inline uint64_t
+stats_get(const struct stats_slot *s, int id)
+{
+	return __atomic_load_n(&s->ss_v[id], __ATOMIC_RELAXED);
+}
+
 /*
  * Take one place under the cap of max connections.  Returns 1 if taken,
  * 0 if the cap is reached.
@@ -64,8 +90,9 @@ int		 stats_cap_take(struct stats_shm *, int64_t);
 void		 stats_cap_put(struct stats_shm *, int64_t);
 
 /*
- * A worker died: its open connections are gone.  Move its active count
- * into closed and give its capped places back, so /stats stays right.
+ * A worker died: its open connections and its history are gone.  Move
+ * its active count into closed, zero its gauges and give its capped
+ * places back, so /stats stays right.
  */
 void		 stats_fold(struct stats_shm *, uint32_t);
 

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "ep_poll.h"
 #include "ep_publish.h"
 #include "ep_stats.h"
 #include "ep_stream.h"
@@ -24,6 +25,8 @@ struct url_ent {
 
 static const struct url_ent urls[] = {
 	{ "/test/", 1, M_GET | M_HEAD, "GET, HEAD", ep_stream_get },
+	{ "/sse/", 1, M_GET | M_HEAD, "GET, HEAD", ep_stream_get },
+	{ "/poll/", 1, M_GET, "GET", ep_poll_get },
 	{ "/stats", 0, M_GET | M_HEAD, "GET, HEAD", ep_stats_get },
 	{ "/send/", 1, M_POST, "POST", ep_publish_post },
 	{ "/send", 0, M_POST, "POST", ep_publish_post },
@@ -97,4 +100,22 @@ urls_split(const struct http_req *r, struct url_req *u)
 		u->ur_qlen = q - p;
 	}
 	return 0;
+}
+
+const char *
+urls_param(const struct url_req *u, const char *name, size_t *len)
+{
+	const char *p = u->ur_query, *end = p + u->ur_qlen, *amp;
+	size_t n = strlen(name);
+
+	for (; p != NULL && p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', end - p)) == NULL)
+			amp = end;
+		if ((size_t)(amp - p) > n && memcmp(p, name, n) == 0 &&
+		    p[n] == '=') {
+			*len = amp - p - n - 1;
+			return p + n + 1;
+		}
+	}
+	return NULL;
 }

@@ -45,6 +45,13 @@ enum url_match	urls_find(const char *, size_t, const char *, size_t,
 		    url_fn **, const char **);
 
 /*
+ * The value of query parameter name ("name=value"; no percent-decoding:
+ * cometd's parameters are ids and tokens, which need none), with its
+ * length in *len, or NULL if the query has no such parameter.
+ */
+const char	*urls_param(const struct url_req *, const char *, size_t *);
+
+/*
  * The path and query of a request-target in origin-form ("/a?q") or
  * absolute-form ("http://h/a?q").  Returns 0, or -1 for other forms.
  */

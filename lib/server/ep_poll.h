@@ -1,0 +1,32 @@
+/*
+ * ep_poll.h: long-poll, for clients that cannot hold a stream.
+ * GET /poll/<Id>?since=A-B answers at once with the messages kept after
+ * A-B, or waits up to the poll timeout for the next one; GET /poll/<Id>
+ * waits for the next one.  The answer is JSON, and says what to ask from
+ * next time:
+ *
+ *   {"messages":[{"id":"A-B","data":"..."},...],"next":"A-B"}
+ *
+ * with "lost":{...} (the stream's loss notice) when messages after since
+ * are gone.  Like streams, a poll is served by its Id's owner.
+ */
+#ifndef COMET_EP_POLL_H
+#define COMET_EP_POLL_H
+
+#include <stddef.h>
+
+#include "urls.h"
+
+struct server;
+
+/* GET /poll/<Id> (url_fn). */
+int	ep_poll_get(struct server *, int, const struct url_req *);
+
+/* A poll handed over by another worker (as ep_stream_adopt). */
+void	ep_poll_adopt(struct server *, int, const char *, size_t,
+	    const void *, size_t);
+
+/* The poll on fd waited its whole timeout: answer that nothing came. */
+void	ep_poll_expire(struct server *, int);
+
+#endif
