@@ -43,10 +43,6 @@ chunks_above() {
 	[ "$(grep -c Chunk "$1")" -gt "$2" ]
 }
 
-stat_is() {
-	[ "$(stat_of "$1")" = "$2" ]
-}
-
 @test "cometd: -h prints usage to stdout and exits 0" {
 	run --separate-stderr cometd -h
 	[ "$status" -eq 0 ]

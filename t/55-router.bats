@@ -43,10 +43,6 @@ active_is() {
 	[ "$(active)" = "$1" ]
 }
 
-stat_is() {
-	[ "$(stat_of "$1")" = "$2" ]
-}
-
 recvd_is() {
 	[ "$(nrecvd "$1")" = "$2" ]
 }

@@ -86,6 +86,11 @@ stat_of() {
 	curl -s "$URL/stats" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
+# stat_is NAME VALUE: /stats says NAME is VALUE (for wait_until).
+stat_is() {
+	[ "$(stat_of "$1")" = "$2" ]
+}
+
 comet_teardown() {
 	local pid
 	[ -f "$BATS_TEST_TMPDIR/pids" ] || return 0

@@ -87,7 +87,8 @@ poll_answer(struct server *s, int fd, struct pollbuf *pb, const char *lost,
 	poll_put(pb, tail, (size_t)n);
 	if (pb->pb_buf == NULL)
 		return respond_status(s, fd, 503, flags);
-	rc = respond(s, fd, 200, "Cache-Control: no-cache\r\n", pb->pb_buf,
+	rc = respond(s, fd, 200, "Cache-Control: no-cache\r\n"
+	    "Access-Control-Allow-Origin: *\r\n", pb->pb_buf,
 	    pb->pb_len, flags | RESPOND_JSON);
 	free(pb->pb_buf);
 	return rc;

@@ -26,9 +26,11 @@
 #include "frame.h"
 #include "http.h"
 
+/* X-Accel-Buffering: no tells nginx not to hold the stream back. */
 #define SSE_HEAD(te)	"HTTP/1.1 200 OK\r\nServer: cometd\r\n" \
 	"Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n" \
-	"X-Accel-Buffering: no\r\n" te "\r\n"
+	"X-Accel-Buffering: no\r\nAccess-Control-Allow-Origin: *\r\n" \
+	te "\r\n"
 
 static const char head11[] = SSE_HEAD("Transfer-Encoding: chunked\r\n");
 static const char head10[] = SSE_HEAD("Connection: close\r\n");

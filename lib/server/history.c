@@ -47,6 +47,8 @@ struct hrec {
 
 static uint64_t	 floors[HIST_FLOORS];	/* one history per process */
 
+static void	hist_evict(struct history *, struct hrec *);
+
 static uint32_t
 hist_bucket(const struct history *h, uint32_t hash)
 {
@@ -74,6 +76,15 @@ history_init(struct history *h, uint64_t epoch, uint32_t perid, size_t max)
 	h->hy_max = max;
 	memset(floors, 0, sizeof(floors));
 	return 0;
+}
+
+void
+history_free(struct history *h)
+{
+	while (h->hy_old != NULL)
+		hist_evict(h, h->hy_old->he_rec);
+	free(h->hy_tab);
+	memset(h, 0, sizeof(*h));
 }
 
 static struct hrec *

@@ -57,6 +57,9 @@ typedef void history_fn(void *, struct blob *);
  */
 int	history_init(struct history *, uint64_t, uint32_t, size_t);
 
+/* Drop every message and record; the history is empty and unusable. */
+void	history_free(struct history *);
+
 /*
  * Give msg[0..len), published to id at now (ms, CLOCK_MONOTONIC), its
  * message id and keep it.  Returns the blob with one reference for the
