@@ -80,7 +80,7 @@ conn_open(struct server *s, int fd, int adopt)
 	log_debug("worker %d: fd %d open", s->s_idx, fd);
 }
 
-_Static_assert(STAT_STREAMS_POLL - STAT_STREAMS_CHUNKED == FRAME_POLL,
+_Static_assert(STAT_STREAMS_WS - STAT_STREAMS_CHUNKED == FRAME_WS,
     "a STAT_STREAMS_* counter per frame kind, in the same order");
 
 int
@@ -172,8 +172,10 @@ pend_put(struct conn *c, int out, const char *data, size_t len)
 		cap = used + len < 512 ? 512 : used + len;
 		if ((p = realloc(p, sizeof(*p) + cap)) == NULL)
 			return -1;
-		if (c->c_pend == NULL)
+		if (c->c_pend == NULL) {
 			p->pd_off = p->pd_out = p->pd_in = 0;
+			p->pd_msglen = p->pd_msgstate = p->pd_msgop = 0;
+		}
 		p->pd_cap = cap;
 		c->c_pend = p;
 	}
@@ -187,6 +189,17 @@ pend_put(struct conn *c, int out, const char *data, size_t len)
 		p->pd_in += len;
 	}
 	return 0;
+}
+
+void
+conn_pend_drop(struct conn *c)
+{
+	struct pend *p = c->c_pend;
+
+	if (p != NULL && p->pd_out == 0 && p->pd_in == 0 && p->pd_msgop == 0) {
+		free(p);
+		c->c_pend = NULL;
+	}
 }
 
 int
@@ -296,11 +309,7 @@ conn_frame(struct server *s, int fd)
 	return f;
 }
 
-/*
- * Write stream fd's queued pieces.  Returns 0 when none wait any more,
- * 1 while some do, -1 if fd was closed.
- */
-static int
+int
 conn_send_pieces(struct server *s, int fd)
 {
 	struct outq_frame f;
@@ -344,10 +353,7 @@ conn_flush(struct server *s, int fd)
 			return 0;
 		memmove(p->pd_data, p->pd_data + p->pd_out, p->pd_in);
 		p->pd_off = p->pd_out = 0;
-		if (p->pd_in == 0) {
-			free(p);
-			c->c_pend = NULL;
-		}
+		conn_pend_drop(c);
 	}
 	/* then the messages queued behind it */
 	if (c->c_state == CS_STREAM && conn_send_pieces(s, fd) != 0)

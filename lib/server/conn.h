@@ -36,6 +36,9 @@ struct pend {
 	uint32_t	 pd_out;	/* output bytes at pd_data */
 	uint32_t	 pd_in;		/* input bytes at pd_data + pd_out */
 	uint32_t	 pd_cap;	/* bytes allocated at pd_data */
+	uint32_t	 pd_msglen;	/* a message read in parts: bytes so far */
+	uint32_t	 pd_msgstate;	/* ... its format's state (UTF-8) */
+	uint8_t		 pd_msgop;	/* ... its kind; 0: none */
 	char		 pd_data[];
 };
 
@@ -72,6 +75,8 @@ enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_POLL,
 #define CF_PUB		0x0020	/* c_id holds a publish request */
 #define CF_LAST		0x0040	/* close once answered (publish, poll) */
 #define CF_SENT		0x0080	/* wrote since the last heartbeat sweep */
+#define CF_PINGED	0x0100	/* a ping went out, no pong came yet */
+#define CF_HELD		0x0200	/* held part of a frame at the last sweep */
 
 struct server;
 
@@ -130,6 +135,9 @@ int	 conn_write(struct server *, int, const char *, size_t);
  */
 int	 conn_keep(struct conn *, const char *, size_t);
 
+/* Free c's pend once it holds nothing: no output, input or message. */
+void	 conn_pend_drop(struct conn *);
+
 /*
  * After a response: if close, finish the connection (linger) now or once
  * its output drains.  Returns 0 to go on reading requests, -1 if not.
@@ -152,6 +160,12 @@ int	 conn_message(struct server *, int, struct blob *);
 
 /* The periodic chunk of stream fd: written now, or queued behind messages. */
 void	 conn_chunk(struct server *, int);
+
+/*
+ * Write stream fd's queued pieces now.  Returns 0 when none wait any
+ * more, 1 while some do, -1 if fd was closed.
+ */
+int	 conn_send_pieces(struct server *, int);
 
 /* End of a loop pass: write what the pass queued, one writev a stream. */
 void	 conn_send_queued(struct server *);

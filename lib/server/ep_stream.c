@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "deliver.h"
 #include "ep_stream.h"
+#include "ep_ws.h"
 #include "frame.h"
 #include "history.h"
 #include "relay.h"
@@ -73,7 +74,8 @@ stream_begin(struct server *s, int fd, const struct resume *rs,
 {
 	const struct frame *fm = frame_of(conn_get(s, fd)->c_frame);
 	struct conn *c = conn_get(s, fd);
-	struct frame_ctx x = { conn_id(c), c->c_idlen, 0, 0, { 0, 0 } };
+	struct frame_ctx x = { .fx_id = conn_id(c), .fx_idlen = c->c_idlen,
+	    .fx_accept = rs->rs_accept };
 	char json[160];
 	size_t n;
 
@@ -186,7 +188,7 @@ ep_stream_get(struct server *s, int fd, const struct url_req *u)
 	size_t skip = u->ur_path[1] == 's' ? 5 : 6;
 	const char *id = u->ur_path + skip;
 	size_t idlen = u->ur_plen - skip, n;
-	struct frame_ctx x = { id, idlen, 0, 0, { 0, 0 } };
+	struct frame_ctx x = { .fx_id = id, .fx_idlen = idlen };
 	struct resume rs;
 	int frame = stream_frame(u), rc;
 
@@ -204,9 +206,16 @@ ep_stream_get(struct server *s, int fd, const struct url_req *u)
 		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
 		return rc;
 	}
+	return ep_stream_open(s, fd, id, idlen, frame, &rs);
+}
+
+int
+ep_stream_open(struct server *s, int fd, const char *id, size_t idlen,
+    int frame, const struct resume *rs)
+{
 	if (!relay_mine(&s->s_relay, id, idlen))
-		return ep_stream_handoff(s, fd, id, idlen, frame, &rs);
-	return stream_start(s, fd, id, idlen, frame, &rs);
+		return ep_stream_handoff(s, fd, id, idlen, frame, rs);
+	return stream_start(s, fd, id, idlen, frame, rs);
 }
 
 void
@@ -255,15 +264,19 @@ ep_stream_beat(struct server *s)
 
 	for (fd = 0; fd < s->s_nconns; fd++) {
 		c = conn_get(s, fd);
-		if (c->c_state != CS_STREAM)
+		if (c->c_state != CS_STREAM ||
+		    (c->c_frame == FRAME_WS && ep_ws_beat(s, fd)))
 			continue;
 		if (c->c_flags & CF_SENT) {
 			c->c_flags &= ~CF_SENT;
 			continue;
 		}
 		fm = frame_of(c->c_frame);
-		if (fm->fm_beat != NULL && s->s_q[fd] == NULL)
-			(void)conn_write(s, fd, fm->fm_beat, fm->fm_beatlen);
+		if (fm->fm_beat == NULL || s->s_q[fd] != NULL)
+			continue;
+		if (conn_write(s, fd, fm->fm_beat, fm->fm_beatlen) == 0 &&
+		    fm->fm_ping)
+			c->c_flags |= CF_PINGED;
 	}
 }
 

@@ -25,7 +25,7 @@ struct resume {
 	struct msgid	 rs_last;	/* resume after this id, if rs_has */
 	uint8_t		 rs_has;
 	uint8_t		 rs_close;	/* the request said Connection: close */
-	uint8_t		 rs_pad[6];
+	char		 rs_accept[30];	/* WebSocket: Sec-WebSocket-Accept */
 };
 
 /* GET or HEAD /test/<Id> or /sse/<Id> (url_fn). */
@@ -38,6 +38,14 @@ int	ep_stream_get(struct server *, int, const struct url_req *);
  */
 int	ep_stream_resume(struct server *, const struct url_req *,
 	    const char *, struct resume *);
+
+/*
+ * Make fd a stream of id in format frame starting at rs: here if this
+ * worker owns id, else handed to the owner.  Returns 0, or -1 if fd was
+ * closed or left this worker.
+ */
+int	ep_stream_open(struct server *, int, const char *, size_t, int,
+	    const struct resume *);
 
 /*
  * Hand fd, a request for id in format frame, to id's owner.  Returns -1:

@@ -14,6 +14,7 @@ static const struct frame *const frames[FRAME_COUNT] = {
 	[FRAME_SSE] = &frame_sse,
 	[FRAME_SSE10] = &frame_sse10,
 	[FRAME_POLL] = &frame_poll,
+	[FRAME_WS] = &frame_ws,
 };
 
 const struct frame *

@@ -26,6 +26,7 @@ enum frame_kind {
 	FRAME_SSE,	/* text/event-stream, chunked */
 	FRAME_SSE10,	/* text/event-stream for HTTP/1.0, until close */
 	FRAME_POLL,	/* long-poll: one JSON answer, then requests again */
+	FRAME_WS,	/* WebSocket: JSON text frames */
 	FRAME_COUNT
 };
 
@@ -40,6 +41,7 @@ struct frame_ctx {
 	uint32_t	 fx_n;		/* number of this chunk or message */
 	int		 fx_close;	/* the answer ends with the connection */
 	struct msgid	 fx_pos;	/* begin: the position the stream starts at */
+	const char	*fx_accept;	/* begin, WebSocket: Sec-WebSocket-Accept */
 };
 
 struct frame {
@@ -72,6 +74,7 @@ struct frame {
 	const char	*fm_end;	/* written on stop; NULL: nothing */
 	size_t		 fm_endlen;
 	int		 fm_once;	/* the first piece ends the answer */
+	int		 fm_ping;	/* the heartbeat wants an answer (pong) */
 };
 
 /* The format of kind k (an enum frame_kind). */
@@ -82,6 +85,7 @@ extern const struct frame frame_http10;
 extern const struct frame frame_sse;
 extern const struct frame frame_sse10;
 extern const struct frame frame_poll;
+extern const struct frame frame_ws;
 
 /*
  * The text every format carries: "Mochiconntest welcomes you! Your Id:

@@ -157,9 +157,8 @@ parse_clen(const char *v, size_t n)
 	return x;
 }
 
-/* Is token tok in the comma-separated list v? */
-static int
-list_has(const char *v, size_t n, const char *tok)
+int
+http_has_token(const char *v, size_t n, const char *tok)
 {
 	size_t i = 0, j;
 
@@ -215,7 +214,7 @@ parse_framing(struct http_req *r, const struct http_hdr *h)
 				    "chunked") ? -501 : -400;
 			r->rq_chunked = 1;
 		} else if (http_eq(h->hh_name, h->hh_namelen, "connection")) {
-			if (list_has(h->hh_val, h->hh_vallen, "close"))
+			if (http_has_token(h->hh_val, h->hh_vallen, "close"))
 				r->rq_close = 1;
 		}
 	}
@@ -283,12 +282,14 @@ const char *
 http_reason(int status)
 {
 	switch (status) {
+	case 101: return "Switching Protocols";
 	case 200: return "OK";
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 408: return "Request Timeout";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
+	case 426: return "Upgrade Required";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";

@@ -68,6 +68,12 @@ const char *http_reason(int);
 const struct http_hdr *http_find(const struct http_hdr *, size_t,
 	    const char *);
 
+/*
+ * 1 if the comma-separated list v[0..n) (a Connection or Upgrade value)
+ * holds the token tok (lower case; matched case-insensitively), else 0.
+ */
+int	http_has_token(const char *, size_t, const char *);
+
 /* Case-insensitive match of a length-delimited string against s. */
 int	 http_eq(const char *, size_t, const char *);
 

@@ -24,8 +24,8 @@ static size_t
 outq_pieces(const struct outq_frame *f, struct blob *b, uint32_t n,
     char *buf, struct iovec iov[3])
 {
-	struct frame_ctx x = { f->of_id, f->of_idlen, n, f->of_close,
-	    { 0, 0 } };
+	struct frame_ctx x = { .fx_id = f->of_id, .fx_idlen = f->of_idlen,
+	    .fx_n = n, .fx_close = f->of_close };
 
 	return f->of_fm->fm_piece(iov, buf, &x, b);
 }

@@ -9,6 +9,8 @@
 
 #include "conn.h"
 #include "ep_publish.h"
+#include "ep_ws.h"
+#include "frame.h"
 #include "http.h"
 #include "request.h"
 #include "respond.h"
@@ -186,10 +188,7 @@ request_unkeep(struct server *s, struct conn *c)
 	have = p->pd_in;
 	memcpy(s->s_rbuf, p->pd_data + p->pd_out, have);
 	p->pd_in = 0;
-	if (p->pd_out == 0) {
-		free(p);
-		c->c_pend = NULL;
-	}
+	conn_pend_drop(c);
 	return have;
 }
 
@@ -210,14 +209,20 @@ request_read(struct server *s, int fd, int rd)
 		if (n == -1)
 			n = 0;
 	}
-	if (c->c_state != CS_REQ || have + n == 0)
+	if (have + n == 0 || (c->c_state != CS_REQ &&
+	    !(c->c_state == CS_STREAM && c->c_frame == FRAME_WS)))
 		return;
 	s->s_input = 1;
-	used = request_input(s, fd, s->s_rbuf, have + n);
+	if (c->c_state == CS_STREAM)
+		used = ep_ws_input(s, fd, s->s_rbuf, have + n);
+	else
+		used = request_input(s, fd, s->s_rbuf, have + n);
 	s->s_input = 0;
 	if (used == -1)
 		return;
-	if ((size_t)used < have + n && c->c_state == CS_REQ &&
+	/* a part of a request, or of a WebSocket frame, waits for the rest */
+	if ((size_t)used < have + n && (c->c_state == CS_REQ ||
+	    (c->c_state == CS_STREAM && c->c_frame == FRAME_WS)) &&
 	    conn_keep(c, s->s_rbuf + used, have + n - used) == -1)
 		conn_close(s, fd, -1);
 }

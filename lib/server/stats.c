@@ -27,6 +27,7 @@ static const char *stats_names[STAT_COUNT] = {
 	[STAT_STREAMS_SSE] = "streams_sse",
 	[STAT_STREAMS_SSE10] = "streams_sse10",
 	[STAT_STREAMS_POLL] = "streams_poll",
+	[STAT_STREAMS_WS] = "streams_ws",
 	[STAT_RESUMES] = "resumes",
 	[STAT_RESUMES_LOST] = "resumes_lost",
 	[STAT_REPLAYED] = "replayed",
@@ -72,7 +73,8 @@ stats_fold(struct stats_shm *sh, uint32_t w)
 {
 	static const int gauges[] = { STAT_STREAMS_CHUNKED,
 	    STAT_STREAMS_HTTP10, STAT_STREAMS_SSE, STAT_STREAMS_SSE10,
-	    STAT_STREAMS_POLL, STAT_HISTORY_MSGS, STAT_HISTORY_BYTES };
+	    STAT_STREAMS_POLL, STAT_STREAMS_WS, STAT_HISTORY_MSGS,
+	    STAT_HISTORY_BYTES };
 	struct stats_slot *s = &sh->sh_slot[w];
 	uint64_t active, capped;
 	size_t i;

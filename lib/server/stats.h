@@ -31,6 +31,7 @@ enum stat_id {
 	STAT_STREAMS_SSE,
 	STAT_STREAMS_SSE10,
 	STAT_STREAMS_POLL,
+	STAT_STREAMS_WS,
 	STAT_RESUMES,		/* streams that asked to resume from an id */
 	STAT_RESUMES_LOST,	/* ... and were told messages were lost */
 	STAT_REPLAYED,		/* messages written again from the history */

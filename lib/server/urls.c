@@ -8,6 +8,7 @@
 #include "ep_publish.h"
 #include "ep_stats.h"
 #include "ep_stream.h"
+#include "ep_ws.h"
 #include "http.h"
 #include "urls.h"
 
@@ -27,6 +28,7 @@ static const struct url_ent urls[] = {
 	{ "/test/", 1, M_GET | M_HEAD, "GET, HEAD", ep_stream_get },
 	{ "/sse/", 1, M_GET | M_HEAD, "GET, HEAD", ep_stream_get },
 	{ "/poll/", 1, M_GET, "GET", ep_poll_get },
+	{ "/ws/", 1, M_GET, "GET", ep_ws_get },
 	{ "/stats", 0, M_GET | M_HEAD, "GET, HEAD", ep_stats_get },
 	{ "/send/", 1, M_POST, "POST", ep_publish_post },
 	{ "/send", 0, M_POST, "POST", ep_publish_post },
