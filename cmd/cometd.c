@@ -9,6 +9,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,12 +35,40 @@ static struct mbox mailboxes;	/* made before fork, kept by the parent */
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometd [-Vhv] [-a addr[/prefix]] [-b head_bytes] "
+	fprintf(f, "usage: cometd [-Vhv] [-K keyfile] [-a addr[/prefix]] "
+	    "[-b head_bytes] "
 	    "[-c history_bytes] [-e heartbeat] [-i interval] [-k keep] "
 	    "[-l addr] [-m max] [-n header_lines] [-o poll_timeout] [-p port] "
 	    "[-q queue] [-s stall] [-t timeout] [-u target_bytes] "
 	    "[-w workers] [-z msg_bytes]\n");
 	exit(status);
+}
+
+/*
+ * The token key: the bytes of file, less trailing newlines (as
+ * "$(cat file)" gives them to openssl -hmac).  Exits 1 if it cannot be
+ * read or is empty.
+ */
+static void
+read_key(const char *file)
+{
+	static char key[4096];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "-K %s", file);
+	if ((n = read(fd, key, sizeof(key))) == -1)
+		err(1, "-K %s", file);
+	close(fd);
+	if (n == (ssize_t)sizeof(key))
+		errx(1, "-K %s: a key of over %zu bytes", file, sizeof(key) - 1);
+	while (n > 0 && (key[n - 1] == '\n' || key[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		errx(1, "-K %s: the key is empty", file);
+	conf.sc_key = key;
+	conf.sc_keylen = (size_t)n;
 }
 
 static int
@@ -110,9 +139,12 @@ main(int argc, char *argv[])
 	conf.sc_keep = SERVER_KEEP;
 	keepbytes = SERVER_KEEPBYTES;
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "Va:b:c:e:hi:k:l:m:n:o:p:q:s:t:u:vw:z:")) !=
+	while ((ch = getopt(argc, argv, "K:Va:b:c:e:hi:k:l:m:n:o:p:q:s:t:u:vw:z:")) !=
 	    -1) {
 		switch (ch) {
+		case 'K':
+			read_key(optarg);
+			break;
 		case 'V':
 			opt_version();
 		case 'a':
@@ -212,6 +244,9 @@ main(int argc, char *argv[])
 	log_info("listening on %s port %d, workers %d, max %lld, nofile %lld, "
 	    "interval %u ms", conf.sc_addr ? conf.sc_addr : "*", conf.sc_port,
 	    conf.sc_workers, conf.sc_max, nf, conf.sc_interval);
+	if (conf.sc_key == NULL)
+		log_info("subscriptions are open: anyone who reaches port %d "
+		    "can read any Id (-K turns on tokens)", conf.sc_port);
 
 	memset(&pf, 0, sizeof(pf));
 	pf.pf_n = conf.sc_workers;

@@ -436,6 +436,8 @@ conn_chunk(struct server *s, int fd)
 	x.fx_idlen = f.of_idlen;
 	f.of_fm->fm_piece(iov, b + FRAME_TMP, &x, NULL);
 	for (i = 0, p = b; i < 3; i++) {
+		if (iov[i].iov_len == 0)
+			continue;	/* its base may be NULL */
 		memcpy(p, iov[i].iov_base, iov[i].iov_len);
 		p += iov[i].iov_len;
 	}

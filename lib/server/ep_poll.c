@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "conn.h"
 #include "deliver.h"
 #include "ep_poll.h"
@@ -138,11 +139,12 @@ poll_start(struct server *s, int fd, const char *id, size_t idlen,
 }
 
 int
-ep_poll_get(struct server *s, int fd, const struct url_req *u)
+ep_poll_get(struct server *s, int fd, struct url_req *u)
 {
 	const char *id = u->ur_path + 6;
 	size_t idlen = u->ur_plen - 6;
 	struct resume rs;
+	struct auth a;
 	int rc;
 
 	if (idlen > SERVER_ID_MAX) {
@@ -153,6 +155,8 @@ ep_poll_get(struct server *s, int fd, const struct url_req *u)
 		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
 		return rc;
 	}
+	if ((a = auth_subscriber(s, u, id, idlen)).au_status != 0)
+		return auth_refuse(s, u, &a);
 	if (!relay_mine(&s->s_relay, id, idlen))
 		return ep_stream_handoff(s, fd, id, idlen, FRAME_POLL, &rs);
 	return poll_start(s, fd, id, idlen, &rs);

@@ -20,7 +20,7 @@
 struct server;
 
 /* GET /poll/<Id> (url_fn). */
-int	ep_poll_get(struct server *, int, const struct url_req *);
+int	ep_poll_get(struct server *, int, struct url_req *);
 
 /* A poll handed over by another worker (as ep_stream_adopt). */
 void	ep_poll_adopt(struct server *, int, const char *, size_t,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "allow.h"
+#include "auth.h"
 #include "batch.h"
 #include "body.h"
 #include "conn.h"
@@ -79,7 +80,8 @@ pub_answer(struct server *s, int fd)
 	stats_add(s->s_st, STAT_NO_SUBSCRIBER, (int64_t)p->pb_nosub);
 	status = p->pb_status ? p->pb_status : p->pb_deliveries > 0 ? 201 : 202;
 	if (p->pb_status)
-		n = snprintf(body, sizeof(body), "error %d\n", p->pb_status);
+		n = (int)respond_error_body(body, sizeof(body), p->pb_status,
+		    NULL);
 	else
 		n = snprintf(body, sizeof(body), "messages %llu\n"
 		    "deliveries %llu\nno_subscriber %llu\nmalformed %llu\n",
@@ -134,7 +136,7 @@ pub_bcast(struct server *s, struct pub *p, const char *msg, size_t len)
 
 /* The kind of publish a path asks for, or -1. */
 static int
-pub_kind(const struct url_req *u)
+pub_kind(struct url_req *u)
 {
 	if (u->ur_plen > 6 && memcmp(u->ur_path, "/send/", 6) == 0)
 		return PUB_ONE;
@@ -145,7 +147,7 @@ pub_kind(const struct url_req *u)
 
 /* A new request's state; NULL when memory runs out. */
 static struct pub *
-pub_new(struct server *s, int fd, int kind, const struct url_req *u)
+pub_new(struct server *s, int fd, int kind, struct url_req *u)
 {
 	const struct server_conf *sc = s->s_conf;
 	long long clen = u->ur_req->rq_chunked ? -1 :
@@ -176,7 +178,7 @@ pub_new(struct server *s, int fd, int kind, const struct url_req *u)
 
 /* Nonzero if the request carries "Expect: 100-continue". */
 static int
-pub_expects(const struct url_req *u)
+pub_expects(struct url_req *u)
 {
 	const struct http_hdr *h;
 
@@ -186,20 +188,23 @@ pub_expects(const struct url_req *u)
 }
 
 int
-ep_publish_post(struct server *s, int fd, const struct url_req *u)
+ep_publish_post(struct server *s, int fd, struct url_req *u)
 {
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct conn *c = conn_get(s, fd);
 	struct pub *p;
+	struct auth a;
 	int kind = pub_kind(u);
 
 	/* no peer address (it just left) matches no rule: 403 */
 	memset(&ss, 0, sizeof(ss));
 	(void)getpeername(fd, (struct sockaddr *)&ss, &sl);
-	if (!allow_match(&s->s_conf->sc_allow, (struct sockaddr *)&ss))
-		return 403;
+	a = auth_publisher(s, u, allow_match(&s->s_conf->sc_allow,
+	    (struct sockaddr *)&ss));
+	if (a.au_status != 0)
+		return auth_refuse(s, u, &a);
 	if (kind == PUB_ONE && u->ur_plen - 6 > SERVER_ID_MAX)
 		return 414;
 	if ((p = pub_new(s, fd, kind, u)) == NULL)

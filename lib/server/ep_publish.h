@@ -23,7 +23,7 @@ struct server;
  * fd was closed, or the status to answer (403 not allowed, 413 too
  * large, 414 Id too long, 503 out of memory).
  */
-int	ep_publish_post(struct server *, int, const struct url_req *);
+int	ep_publish_post(struct server *, int, struct url_req *);
 
 /*
  * Body bytes of fd's publish request, buf[0..len).  Returns how many it

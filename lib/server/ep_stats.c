@@ -8,7 +8,7 @@
 #include "stats.h"
 
 int
-ep_stats_get(struct server *s, int fd, const struct url_req *u)
+ep_stats_get(struct server *s, int fd, struct url_req *u)
 {
 	/* the second half of the scratch: respond() formats in the first */
 	char *b = s->s_scratch + SCRATCH_SIZE / 2;

@@ -7,6 +7,6 @@
 struct server;
 
 /* GET or HEAD /stats (url_fn). */
-int	ep_stats_get(struct server *, int, const struct url_req *);
+int	ep_stats_get(struct server *, int, struct url_req *);
 
 #endif

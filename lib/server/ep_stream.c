@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "conn.h"
 #include "deliver.h"
 #include "ep_stream.h"
@@ -168,7 +169,7 @@ ep_stream_resume(struct server *s, const struct url_req *u,
 
 /* The format a stream request asks for. */
 static int
-stream_frame(const struct url_req *u)
+stream_frame(struct url_req *u)
 {
 	const struct http_hdr *h;
 	int sse = u->ur_path[1] == 's', old = u->ur_req->rq_minor == 0;
@@ -183,18 +184,20 @@ stream_frame(const struct url_req *u)
 }
 
 int
-ep_stream_get(struct server *s, int fd, const struct url_req *u)
+ep_stream_get(struct server *s, int fd, struct url_req *u)
 {
 	size_t skip = u->ur_path[1] == 's' ? 5 : 6;
 	const char *id = u->ur_path + skip;
 	size_t idlen = u->ur_plen - skip, n;
 	struct frame_ctx x = { .fx_id = id, .fx_idlen = idlen };
 	struct resume rs;
+	struct auth a;
 	int frame = stream_frame(u), rc;
 
 	if (idlen > SERVER_ID_MAX) {
 		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		return respond_status(s, fd, 414, u->ur_flags | RESPOND_CLOSE);
+		u->ur_flags |= RESPOND_CLOSE;
+		return 414;
 	}
 	if (u->ur_flags & RESPOND_HEAD) {
 		n = frame_of(frame)->fm_begin(s->s_scratch, &x, 1);
@@ -206,6 +209,8 @@ ep_stream_get(struct server *s, int fd, const struct url_req *u)
 		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
 		return rc;
 	}
+	if ((a = auth_subscriber(s, u, id, idlen)).au_status != 0)
+		return auth_refuse(s, u, &a);
 	return ep_stream_open(s, fd, id, idlen, frame, &rs);
 }
 

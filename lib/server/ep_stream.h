@@ -29,7 +29,7 @@ struct resume {
 };
 
 /* GET or HEAD /test/<Id> or /sse/<Id> (url_fn). */
-int	ep_stream_get(struct server *, int, const struct url_req *);
+int	ep_stream_get(struct server *, int, struct url_req *);
 
 /*
  * The resume point of a request: Last-Event-ID or the query parameter

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "auth.h"
 #include "base64.h"
 #include "conn.h"
 #include "ep_stream.h"
@@ -74,11 +75,12 @@ ws_handshake(const struct url_req *u, char *accept)
 }
 
 int
-ep_ws_get(struct server *s, int fd, const struct url_req *u)
+ep_ws_get(struct server *s, int fd, struct url_req *u)
 {
 	const char *id = u->ur_path + 4;
 	size_t idlen = u->ur_plen - 4;
 	struct resume rs;
+	struct auth a;
 	int rc;
 
 	if (idlen > SERVER_ID_MAX) {
@@ -88,13 +90,16 @@ ep_ws_get(struct server *s, int fd, const struct url_req *u)
 	if ((rc = ep_stream_resume(s, u, "last_event_id", &rs)) == 0)
 		rc = ws_handshake(u, rs.rs_accept);
 	if (rc == 426)
-		return respond(s, fd, 426, "Sec-WebSocket-Version: 13\r\n"
-		    "Upgrade: websocket\r\n", "Upgrade Required\n", 17,
-		    u->ur_flags);
+		u->ur_ehdrs = "Sec-WebSocket-Version: 13\r\nUpgrade: websocket\r\n";
+	if (rc == 400)
+		u->ur_why = "not a WebSocket upgrade (Upgrade: websocket, "
+		    "Connection: Upgrade, a 16-byte Sec-WebSocket-Key)";
 	if (rc != 0) {
 		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
 		return rc;
 	}
+	if ((a = auth_subscriber(s, u, id, idlen)).au_status != 0)
+		return auth_refuse(s, u, &a);
 	return ep_stream_open(s, fd, id, idlen, FRAME_WS, &rs);
 }
 

@@ -26,7 +26,7 @@
 struct server;
 
 /* GET /ws/<Id> (url_fn). */
-int	ep_ws_get(struct server *, int, const struct url_req *);
+int	ep_ws_get(struct server *, int, struct url_req *);
 
 /*
  * Client frames on WebSocket stream fd: buf[0..len), writable (payloads

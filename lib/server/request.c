@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,7 +62,7 @@ request_serve(struct server *s, int fd, struct url_req *u, url_fn *fn)
 		return rc;
 	if (post)
 		request_unread(s, fd, u);
-	return respond_status(s, fd, rc, u->ur_flags);
+	return respond_error(s, fd, rc, u->ur_ehdrs, u->ur_why, u->ur_flags);
 }
 
 /* One parsed request.  Returns 0, or -1 if fd was closed. */
@@ -90,12 +91,17 @@ request_dispatch(struct server *s, int fd, const struct http_req *r)
 	case URL_NOTIMPL:
 		status = 501;
 		break;
+	case URL_NOMETHOD:
+		status = 405;
+		snprintf(u.ur_hbuf, sizeof(u.ur_hbuf), "Allow: %s\r\n", allow);
+		u.ur_ehdrs = u.ur_hbuf;
+		break;
 	default:
 		status = 404;
 		break;
 	}
 	request_unread(s, fd, &u);
-	return respond_status(s, fd, status, u.ur_flags);
+	return respond_error(s, fd, status, u.ur_ehdrs, NULL, u.ur_flags);
 }
 
 /* Skip request body bytes; returns how many of avail were skipped. */

@@ -1,7 +1,11 @@
 /*
- * respond.h: complete responses with a short text/plain (or JSON) body: status
- * line, cometd's headers, the body.  Every endpoint and every error goes
- * through here, so they all look the same.
+ * respond.h: complete responses with a short body: status line,
+ * cometd's headers, the body.  Every endpoint and every error goes
+ * through here, so they all look the same; an error's body is always
+ *
+ *	<status> <reason>: <what to do about it>
+ *
+ * on one line, text/plain.
  */
 #ifndef COMET_RESPOND_H
 #define COMET_RESPOND_H
@@ -15,14 +19,32 @@
 struct server;
 
 /*
- * Answer fd with status, extra header lines hdrs ("Name: value\r\n"...,
- * or NULL) and body[0..len).  Returns 0 to go on reading requests, -1 if
- * fd is closing or closed.
+ * Format a response into buf[0..cap): status, extra header lines hdrs
+ * ("Name: value\r\n"..., or NULL), body[0..len).  Returns the length,
+ * or 0 if it does not fit.  For answers written without a connection
+ * slot (the out-of-descriptors 503).
+ */
+size_t	respond_format(char *, size_t, int, const char *, const char *,
+	    size_t, int);
+
+/*
+ * Answer fd with status, extra header lines hdrs and body[0..len).
+ * Returns 0 to go on reading requests, -1 if fd is closing or closed.
  */
 int	respond(struct server *, int, int, const char *, const char *, size_t,
 	    int);
 
-/* Answer fd with status and its reason phrase as the body, as respond(). */
+/*
+ * Answer fd with an error: status, hdrs, and the error body with why
+ * (NULL: the usual hint for that status).  Returns as respond().
+ */
+int	respond_error(struct server *, int, int, const char *, const char *,
+	    int);
+
+/* The error body of status with why (NULL: the hint) into buf[0..cap). */
+size_t	respond_error_body(char *, size_t, int, const char *);
+
+/* respond_error with no extra headers and the usual hint. */
 int	respond_status(struct server *, int, int, int);
 
 #endif

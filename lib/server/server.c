@@ -29,6 +29,7 @@
 #include "net.h"
 #include "relay.h"
 #include "request.h"
+#include "respond.h"
 #include "server.h"
 #include "stats.h"
 #include "timer.h"
@@ -56,12 +57,26 @@ server_event(void *arg, int fd, uint32_t ev)
 		conn_close(s, fd, -1);
 }
 
+/*
+ * Write an error answer straight to fd, which is being closed or has no
+ * slot: the same form as every other error, written once, no waiting.
+ */
+static void
+server_blurt(struct server *s, int fd, int status)
+{
+	char body[256], *b = s->s_scratch;
+	size_t n;
+
+	n = respond_error_body(body, sizeof(body), status, NULL);
+	n = respond_format(b, SCRATCH_SIZE, status, NULL, body, n,
+	    RESPOND_CLOSE);
+	(void)!write(fd, b, n);
+}
+
 /* Close connections whose request head or blocked output is overdue. */
 static void
 server_expire(struct server *s)
 {
-	static const char r408[] = "HTTP/1.1 408 Request Timeout\r\n"
-	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
 	uint32_t now = s->s_loop.l_now, fd;
 	struct conn *c;
 
@@ -69,7 +84,7 @@ server_expire(struct server *s)
 		c = conn_get(s, fd);
 		/* a client in the middle of a request or body is told why */
 		if (c->c_pend || (c->c_flags & (CF_SKIP | CF_PUB)))
-			(void)!write(fd, r408, sizeof(r408) - 1);
+			server_blurt(s, fd, 408);
 		conn_close(s, fd, STAT_TIMEOUTS);
 	}
 	while ((fd = timer_expired(&s->s_lists[CL_BLOCKED], now)) !=
@@ -108,14 +123,12 @@ server_beat(struct server *s)
 static void
 accept_pause(struct server *s)
 {
-	static const char r503[] = "HTTP/1.1 503 Service Unavailable\r\n"
-	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
 	int fd;
 
 	if (s->s_reserve != -1) {
 		close(s->s_reserve);
 		if ((fd = net_accept(s->s_lfd)) != -1) {
-			(void)!write(fd, r503, sizeof(r503) - 1);
+			server_blurt(s, fd, 503);
 			shutdown(fd, SHUT_WR);
 			close(fd);
 			stats_add(s->s_st, STAT_ACCEPTED, 1);

@@ -59,6 +59,8 @@ struct server_conf {
 	uint32_t	 sc_keep;	/* messages kept per Id */
 	size_t		 sc_keepbytes;	/* bytes kept per worker */
 	struct mbox	*sc_mbox;	/* worker mailboxes; NULL: 1 worker */
+	const void	*sc_key;	/* token key (-K); NULL: no tokens */
+	size_t		 sc_keylen;
 };
 
 struct server {

@@ -34,6 +34,8 @@ static const char *stats_names[STAT_COUNT] = {
 	[STAT_HISTORY_MSGS] = "history_messages",
 	[STAT_HISTORY_BYTES] = "history_bytes",
 	[STAT_HISTORY_EVICTED] = "history_evicted",
+	[STAT_AUTH_401] = "auth_failed",
+	[STAT_AUTH_403] = "auth_forbidden",
 	[STAT_CAPPED] = NULL,		/* internal */
 	[STAT_EPOCH] = NULL,		/* internal */
 };

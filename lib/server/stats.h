@@ -38,6 +38,8 @@ enum stat_id {
 	STAT_HISTORY_MSGS,	/* messages kept in the histories now */
 	STAT_HISTORY_BYTES,	/* bytes they take */
 	STAT_HISTORY_EVICTED,	/* messages dropped from the histories, ever */
+	STAT_AUTH_401,		/* refused: no token, or not a valid one */
+	STAT_AUTH_403,		/* refused: a token for something else */
 	STAT_EPOCH,		/* the worker's history epoch (internal) */
 	STAT_COUNT
 };

@@ -21,14 +21,18 @@ struct url_req {
 	const char	*ur_query;	/* after '?', without '#...'; or NULL */
 	size_t		 ur_qlen;
 	int		 ur_flags;	/* RESPOND_HEAD, RESPOND_CLOSE */
+	/* an endpoint that returns a status may say why, with headers */
+	const char	*ur_why;	/* the error body's reason, or NULL */
+	const char	*ur_ehdrs;	/* header lines for the error, or NULL */
+	char		 ur_hbuf[256];	/* room for ur_ehdrs */
 };
 
 /*
  * An endpoint: answers the request on fd and returns 0 (answered, or a
  * body is being taken: CF_PUB), -1 if fd was closed or left this worker,
- * or a status for request.c to answer.
+ * or an error status for request.c to answer, with ur_why and ur_ehdrs.
  */
-typedef int url_fn(struct server *, int, const struct url_req *);
+typedef int url_fn(struct server *, int, struct url_req *);
 
 enum url_match {
 	URL_FOUND,	/* *fn serves it */
