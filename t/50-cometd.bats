@@ -385,3 +385,22 @@ stat_is() {
 	[[ "$last" =~ ^Stats:\ \{3000,0,([0-9]+)\}$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 6000 ]
 }
+
+@test "cometd: the default -m never warns; a chosen one warns with cometsysctl's -w" {
+	# a descriptor limit the default max of 1000000 is far beyond, on any host
+	ulimit -n 4096
+	start_cometd -w 1
+	run cat "$BATS_TEST_TMPDIR/cometd.err"
+	[[ "$output" == *"workers 1, max 1000000, nofile 4096,"* ]]
+	[[ "$output" != *warning* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	comet_teardown
+	# chosen: ceil(1000000 / (4096 - 1024)) = 326 workers
+	start_cometd -w 1 -m 1000000
+	run cat "$BATS_TEST_TMPDIR/cometd.err"
+	[[ "$output" == *"warning: max 1000000 exceeds what 1 workers of 4096 descriptors can hold; use -w 326"* ]]
+	# and cometsysctl, held to the same limit, names the same count
+	run --separate-stderr setpriv --inh-caps=-sys_resource \
+	    --bounding-set=-sys_resource "$COMET_BIN/cometsysctl" -n 1000000
+	[[ "$stderr" == *"hold 1000000 connections in 326 processes: cometd -w 326"* ]]
+}
