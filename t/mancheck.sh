@@ -33,9 +33,11 @@ for page in man/*.1; do
 	fi
 	# "cometd 1.0" from -V wants ".Os comet 1.0" in the page
 	ver=$("$b/$p" -V 2>&1)
+	v=${ver#"$p "}
 	os=$(sed -n 's/^\.Os[ 	]*//p' "$page")
-	if [ "$ver" != "$p ${ver#"$p "}" ] || [ "$os" != "comet ${ver#"$p "}" ]; then
-		echo "mancheck: $page: .Os [$os], want [comet ${ver#"$p "}], from $p -V [$ver]" >&2
+	if [ "$ver" != "$p $v" ] || [ "$os" != "comet $v" ]; then
+		echo "mancheck: $page: .Os [$os]," \
+		    "want [comet $v] from $p -V [$ver]" >&2
 		status=1
 	fi
 done
