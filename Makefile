@@ -5,6 +5,8 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+# the example configs of etc/, to copy into /etc by hand (README "Install")
+SHAREDIR ?= $(PREFIX)/share/comet
 DESTDIR	?=
 
 VERSION	 = 1.0
@@ -32,6 +34,8 @@ HDRS	 = $(wildcard lib/*.h lib/*/*.h)
 TSRC	 = $(wildcard t/*.c)
 TPROGS	 = $(TSRC:t/%.c=$(B)/t/%)
 BINS	 = $(addprefix $(B)/,$(filter $(PROGS),$(basename $(notdir $(wildcard cmd/*.c)))))
+# every file under etc/, as a path below it: sysctl.d/60-comet.conf ...
+ETC	 = $(patsubst etc/%,%,$(shell find etc -type f))
 
 all: $(BINS) $(TPROGS)
 
@@ -60,13 +64,24 @@ test: check
 bench: all
 	t/bench/million
 
+# The configs name the binaries where the default PREFIX puts them; the
+# copies installed name them where this PREFIX does.
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	for p in $(PROGS); do install -m 755 $(B)/$$p $(DESTDIR)$(BINDIR)/$$p; done
 	for p in $(PROGS); do install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; done
+	for f in $(ETC); do \
+		mkdir -p $(DESTDIR)$(SHAREDIR)/$$(dirname $$f) && \
+		sed 's|/usr/local/bin/|$(BINDIR)/|g' etc/$$f \
+		    >$(DESTDIR)$(SHAREDIR)/$$f && \
+		chmod 644 $(DESTDIR)$(SHAREDIR)/$$f || exit 1; \
+	done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; done
+	for f in $(ETC); do rm -f $(DESTDIR)$(SHAREDIR)/$$f; done
+	[ ! -d $(DESTDIR)$(SHAREDIR) ] || \
+	    find $(DESTDIR)$(SHAREDIR) -depth -type d -empty -delete
 
 clean:
 	rm -rf build build-san

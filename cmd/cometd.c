@@ -24,8 +24,8 @@
 #include "server/prefork.h"
 #include "server/server.h"
 #include "server/stats.h"
+#include "sizing/tune.h"
 
-#define FD_RESERVE	32	/* fds a worker keeps for itself */
 #define DAY_MS		86400000LL
 
 static struct server_conf conf;
@@ -116,9 +116,8 @@ int
 main(int argc, char *argv[])
 {
 	struct prefork pf;
-	long long nf, per;
-	long long keepbytes;
-	int ch, verbose = 0, need, allowed = 0;
+	long long nf, need, keepbytes;
+	int ch, verbose = 0, allowed = 0, mflag = 0;
 
 	conf.sc_port = 8000;
 	conf.sc_interval = 10000;
@@ -178,6 +177,7 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			conf.sc_max = opt_number(ch, optarg, 1, 100000000);
+			mflag = 1;
 			break;
 		case 'n':
 			conf.sc_lim.hl_lines = opt_number(ch, optarg, 1, 1024);
@@ -232,15 +232,12 @@ main(int argc, char *argv[])
 			err(1, "worker mailboxes");
 		conf.sc_mbox = &mailboxes;
 	}
-	/* a worker also holds one mailbox per worker and its own */
-	per = nf > (FD_RESERVE + conf.sc_workers + 1) * 2 ?
-	    nf - FD_RESERVE - conf.sc_workers - 1 : nf / 2;
-	if (conf.sc_max > per * conf.sc_workers) {
-		need = (conf.sc_max + per - 1) / per;
+	/* the default -m is a ceiling, not a request: only a chosen one warns */
+	need = tune_workers(conf.sc_max, nf);
+	if (mflag && need > conf.sc_workers)
 		log_warnx("max %lld exceeds what %d workers of %lld "
-		    "descriptors can hold; use -w %d", conf.sc_max,
+		    "descriptors can hold; use -w %lld", conf.sc_max,
 		    conf.sc_workers, nf, need);
-	}
 	log_info("listening on %s port %d, workers %d, max %lld, nofile %lld, "
 	    "interval %u ms", conf.sc_addr ? conf.sc_addr : "*", conf.sc_port,
 	    conf.sc_workers, conf.sc_max, nf, conf.sc_interval);

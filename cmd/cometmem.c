@@ -32,6 +32,8 @@ struct row {
 	long			rw_socks, rw_socks0;
 };
 
+static struct target *tgs;	/* the processes sampled, each once */
+static int	 ntg, tgcap;
 static int	 bflag, kflag;
 static int	 kvalid;	/* kperconn known: there are sockets */
 static long long kperconn;	/* kernel bytes per socket, rounded */
@@ -40,7 +42,7 @@ static struct kmem km0;		/* kernel figures of the first sample */
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometmem [-Vbhk] [-i interval] [-n count] pid ...\n");
+	fprintf(f, "usage: cometmem [-Vbchk] [-i interval] [-n count] pid ...\n");
 	exit(status);
 }
 
@@ -126,7 +128,7 @@ sample_kernel(int first)
 
 /* One sample: a row per live pid, then the total.  Returns pids alive. */
 static int
-sample(struct target *tgs, int ntg, double t, int first)
+sample(double t, int first)
 {
 	struct row r, tot;
 	char label[16];
@@ -160,6 +162,52 @@ sample(struct target *tgs, int ntg, double t, int first)
 	return alive;
 }
 
+/* Add pid unless it is there already: each process counts once in total. */
+static int
+add_target(pid_t pid)
+{
+	struct target *t;
+	int i;
+
+	for (i = 0; i < ntg; i++)
+		if (tgs[i].tg_pid == pid)
+			return 0;
+	if (ntg == tgcap) {
+		tgcap = tgcap ? 2 * tgcap : 64;
+		if ((t = reallocarray(tgs, tgcap, sizeof(*t))) == NULL)
+			return -1;
+		tgs = t;
+	}
+	memset(&tgs[ntg], 0, sizeof(tgs[ntg]));
+	tgs[ntg].tg_pid = pid;
+	tgs[ntg++].tg_alive = 1;
+	return 0;
+}
+
+/* A child found by -c; one that already exited or is a zombie is left out. */
+static int
+add_child(pid_t pid, void *arg)
+{
+	unsigned long long rss;
+
+	(void)arg;
+	if (proc_rss(pid, &rss) == -1)
+		return errno == ESRCH ? 0 : -1;
+	return add_target(pid);
+}
+
+/* -c: every descendant, breadth first, the list growing as it is read. */
+static void
+add_descendants(void)
+{
+	int i;
+
+	for (i = 0; i < ntg; i++)
+		if (proc_children(tgs[i].tg_pid, add_child, NULL) == -1 &&
+		    errno != ESRCH)
+			err(1, "children of pid %d", (int)tgs[i].tg_pid);
+}
+
 static double
 elapsed(const struct timespec *start, const struct timespec *now)
 {
@@ -185,18 +233,22 @@ sleep_until(const struct timespec *start, long long n, long long ms)
 int
 main(int argc, char *argv[])
 {
-	struct target *tgs;
 	struct timespec start, now;
+	unsigned long long rss;
 	long long count = 1, ms = 0, n;
-	int ch, i, iflag = 0, nflag = 0;
+	int ch, i, cflag = 0, iflag = 0, nflag = 0;
+	pid_t pid;
 
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "Vbhi:kn:")) != -1) {
+	while ((ch = getopt(argc, argv, "Vbchi:kn:")) != -1) {
 		switch (ch) {
 		case 'V':
 			opt_version();
 		case 'b':
 			bflag = 1;
+			break;
+		case 'c':
+			cflag = 1;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -224,14 +276,15 @@ main(int argc, char *argv[])
 	if (nflag && !iflag)
 		ms = 1000;
 
-	if ((tgs = calloc(argc, sizeof(*tgs))) == NULL)
-		err(1, NULL);
 	for (i = 0; i < argc; i++) {
-		tgs[i].tg_pid = opt_operand("pid", argv[i], 1, INT_MAX);
-		if (proc_rss(tgs[i].tg_pid, &tgs[i].tg_rss) == -1)
+		pid = opt_operand("pid", argv[i], 1, INT_MAX);
+		if (proc_rss(pid, &rss) == -1)
 			err(1, "pid %s", argv[i]);
-		tgs[i].tg_alive = 1;
+		if (add_target(pid) == -1)
+			err(1, NULL);
 	}
+	if (cflag)
+		add_descendants();
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	print_header();
@@ -239,7 +292,7 @@ main(int argc, char *argv[])
 		if (n > 0)
 			sleep_until(&start, n, ms);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (sample(tgs, argc, elapsed(&start, &now), n == 0) == 0)
+		if (sample(elapsed(&start, &now), n == 0) == 0)
 			errx(1, "no process left to sample");
 	}
 	free(tgs);

@@ -69,7 +69,7 @@ advise(const struct tune *tab, int n)
 
 	hard = find(tab, n, "rlimit.nofile.hard");
 	if (hard != NULL && hard->t_status == TUNE_SPLIT) {
-		procs = tune_procs(req.tr_conns, hard->t_cur.sv_v[0]);
+		procs = tune_workers(req.tr_conns, hard->t_cur.sv_v[0]);
 		if (req.tr_local)
 			snprintf(flood, sizeof(flood), ", cometflood -j %lld",
 			    procs);

@@ -21,6 +21,38 @@ column_of() {
 	    { print $2, $n }' "$2"
 }
 
+# socks_of PID...: socket descriptors of these processes, counted here
+socks_of() {
+	local p
+	for p in "$@"; do
+		ls -l "/proc/$p/fd" 2>/dev/null
+	done | awk '/ -> socket:\[/ { n++ } END { print n + 0 }'
+}
+
+# tree_of PID: its descendants, one a line, depth first
+tree_of() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		echo "$p"
+		tree_of "$p"
+	done
+}
+
+# readies_are N FILE: N sockholds have said "ready" in FILE
+readies_are() {
+	[ "$(grep -c ready "$2")" = "$1" ]
+}
+
+# pids_in FILE: the pid column of cometmem output, totals left out, sorted
+pids_in() {
+	awk -F'\t' 'NR > 1 && $2 != "total" { print $2 }' "$1" | sort
+}
+
+# total_socks FILE: the sockets column of the first total row
+total_socks() {
+	awk -F'\t' '$2 == "total" { print $4; exit }' "$1"
+}
+
 @test "cometmem: header and one row per pid plus total" {
 	start_sockhold 3
 	run --separate-stderr cometmem "$HOLD_PID"
@@ -168,7 +200,7 @@ total 250" ]
 	[ "$status" -eq 2 ]
 	run --separate-stderr cometmem -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: cometmem [-Vbhk] [-i interval] [-n count] pid ..." ]
+	[ "$output" = "usage: cometmem [-Vbchk] [-i interval] [-n count] pid ..." ]
 }
 
 @test "cometmem: cometd's sockets grow by exactly the connections cometflood holds" {
@@ -194,4 +226,66 @@ total 250" ]
 	# and the flood's side holds its n too
 	cometmem "$flood" $(pgrep -P "$flood") >"$BATS_TEST_TMPDIR/client"
 	awk -F'\t' -v n="$n" '$2 == "total" { exit !($4 >= n) }' "$BATS_TEST_TMPDIR/client"
+}
+
+@test "cometmem: a pid given twice is one row and counts once in total" {
+	start_sockhold 7
+	run --separate-stderr cometmem "$HOLD_PID" "$HOLD_PID"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(column_of sockets <(echo "$output"))" = "$HOLD_PID 7
+total 7" ]
+}
+
+@test "cometmem: -c takes children and grandchildren, each once" {
+	local out="$BATS_TEST_TMPDIR/tree" top p
+	# sh, its sockhold of 3 and its sh, whose sockhold of 5 is a grandchild
+	sh -c '"$1" 3 & sh -c "\"$1\" 5 & wait" & wait' sh "$COMET_BIN/t/sockhold" \
+	    >"$out" 3>&- &
+	top=$!
+	comet_track "$top"
+	wait_until 10 readies_are 2 "$out"
+	for p in $(tree_of "$top"); do
+		comet_track "$p"
+	done
+	[ "$(tree_of "$top" | wc -l)" -eq 3 ]
+	# the top given twice, and its grandchild by name too: still 4 rows
+	cometmem -c "$top" "$top" "$(tree_of "$top" | tail -1)" >"$BATS_TEST_TMPDIR/out"
+	[ "$(pids_in "$BATS_TEST_TMPDIR/out")" = "$( (echo "$top"; tree_of "$top") | sort)" ]
+	[ "$(total_socks "$BATS_TEST_TMPDIR/out")" -eq 8 ]
+	# without -c, the top alone
+	cometmem "$top" >"$BATS_TEST_TMPDIR/out"
+	[ "$(pids_in "$BATS_TEST_TMPDIR/out")" = "$top" ]
+}
+
+# cometmem -c of cometd has the parent and workers, and their sockets as
+# /proc lists them at that moment (equal once workers are set up)
+cometd_whole() {
+	cometmem -c "$COMETD_PID" >"$BATS_TEST_TMPDIR/out" || return 1
+	[ "$(pids_in "$BATS_TEST_TMPDIR/out")" = "$( (echo "$COMETD_PID"; pgrep -P "$COMETD_PID") | sort)" ] &&
+	[ "$(pgrep -P "$COMETD_PID" | wc -l)" -eq 2 ] &&
+	[ "$(total_socks "$BATS_TEST_TMPDIR/out")" -eq \
+	    "$(socks_of "$COMETD_PID" $(pgrep -P "$COMETD_PID"))" ]
+}
+
+cometd_whole_with() {
+	cometd_whole && [ "$(total_socks "$BATS_TEST_TMPDIR/out")" -eq "$1" ]
+}
+
+@test "cometmem: -c takes cometd -w 2 whole: parent, both workers, every socket" {
+	local n=200 base flood
+	# -i 0: sockets are what is counted here, chunks would only add work
+	start_cometd -w 2 -i 0
+	wait_until 10 cometd_whole
+	base=$(total_socks "$BATS_TEST_TMPDIR/out")
+	# parent and workers hold listeners and mailboxes
+	[ "$base" -ge 3 ]
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" "$n" |
+	    "$COMET_BIN/cometflood" -d 60 -r 1 >"$BATS_TEST_TMPDIR/flood" 2>&1 3>&- &
+	flood=$!
+	comet_track "$flood"
+	wait_until 30 grep -q "^Stats: {$n," "$BATS_TEST_TMPDIR/flood"
+	# each connection ends up in one worker (handed over sockets included)
+	wait_until 30 cometd_whole_with $((base + n))
 }

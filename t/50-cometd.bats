@@ -115,8 +115,9 @@ chunks_above() {
 @test "cometd: start line names address, port, workers, max, nofile" {
 	start_cometd -w 2 -m 500
 	run cat "$BATS_TEST_TMPDIR/cometd.err"
-	[[ "$output" == *"listening on 127.0.0.1 port $PORT, workers 2, max 500, nofile "* ]]
-	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *"listening on 127.0.0.1 port $PORT, workers 2, max 500, nofile "* ]]
+	[ "${lines[1]}" = "cometd: info: subscriptions are open: anyone who reaches port $PORT can read any Id (-K turns on tokens)" ]
+	[ "${#lines[@]}" -eq 2 ]
 	wait_until 5 nworkers_is 2
 }
 
@@ -144,14 +145,21 @@ chunks_above() {
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
-@test "cometd: 404 for other paths and POST, 501 for other methods" {
+@test "cometd: 404 for other paths, 405 with Allow for another method, 501 for unknown ones" {
 	start_cometd -w 1
 	run curl -s -o /dev/null -w '%{http_code}' "$URL/nothing"
 	[ "$output" = 404 ]
 	run curl -s -o /dev/null -w '%{http_code}' "$URL/test/"
 	[ "$output" = 404 ]
-	run curl -s -o /dev/null -w '%{http_code}' -d 'x=1' "$URL/test/a"
-	[ "$output" = 404 ]
+	run curl -s -D - -d 'x=1' "$URL/test/a"
+	[[ "${lines[0]}" == "HTTP/1.1 405 Method Not Allowed"* ]]
+	grep -q $'^Allow: GET, HEAD\r$' <<<"$output"
+	[ "${lines[-1]}" = "405 Method Not Allowed: this path does not take this method (see Allow)" ]
+	run curl -s -D - "$URL/send/42"
+	[[ "${lines[0]}" == "HTTP/1.1 405 "* ]]
+	grep -q $'^Allow: POST\r$' <<<"$output"
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/broadcast"
+	[ "$output" = 405 ]
 	run curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/test/a"
 	[ "$output" = 501 ]
 	run curl -s -o /dev/null -w '%{http_code}' -X get "$URL/test/a"
@@ -233,7 +241,7 @@ chunks_above() {
 	[ "$(grep -c '^HTTP/1.1' <<<"$output")" -eq 3 ]
 	[[ "${lines[0]}" == "HTTP/1.1 404 "* ]]
 	[[ "$output" == *"bytes_out "* ]]
-	[ "$(grep -c '^Not Found' <<<"$output")" -eq 2 ]
+	[ "$(grep -c '^404 Not Found: no such endpoint' <<<"$output")" -eq 2 ]
 	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
 	req=$'GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
 	for ((i = 0; i < ${#req}; i++)); do
@@ -349,7 +357,8 @@ chunks_above() {
 	wait "$COMETD_PID" || rc=$?
 	[ "$rc" -eq 0 ]
 	grep -q 'info: stopped' "$BATS_TEST_TMPDIR/cometd.err"
-	[ "$(grep -c . "$BATS_TEST_TMPDIR/cometd.err")" -eq 2 ]
+	# listening, subscriptions open, stopped: no line per connection
+	[ "$(grep -c . "$BATS_TEST_TMPDIR/cometd.err")" -eq 3 ]
 }
 
 @test "cometd: SIGINT stops too, exit 0" {
@@ -380,4 +389,23 @@ chunks_above() {
 	last=$(grep '^Stats:' "$BATS_TEST_TMPDIR/flood" | tail -1)
 	[[ "$last" =~ ^Stats:\ \{3000,0,([0-9]+)\}$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 6000 ]
+}
+
+@test "cometd: the default -m never warns; a chosen one warns with cometsysctl's -w" {
+	# a descriptor limit the default max of 1000000 is far beyond, on any host
+	ulimit -n 4096
+	start_cometd -w 1
+	run cat "$BATS_TEST_TMPDIR/cometd.err"
+	[[ "$output" == *"workers 1, max 1000000, nofile 4096,"* ]]
+	[[ "$output" != *warning* ]]
+	[ "${#lines[@]}" -eq 2 ]	# listening, and subscriptions are open
+	comet_teardown
+	# chosen: ceil(1000000 / (4096 - 1024)) = 326 workers
+	start_cometd -w 1 -m 1000000
+	run cat "$BATS_TEST_TMPDIR/cometd.err"
+	[[ "$output" == *"warning: max 1000000 exceeds what 1 workers of 4096 descriptors can hold; use -w 326"* ]]
+	# and cometsysctl, held to the same limit, names the same count
+	run --separate-stderr setpriv --inh-caps=-sys_resource \
+	    --bounding-set=-sys_resource "$COMET_BIN/cometsysctl" -n 1000000
+	[[ "$stderr" == *"hold 1000000 connections in 326 processes: cometd -w 326"* ]]
 }

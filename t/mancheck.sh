@@ -1,6 +1,7 @@
 #!/bin/sh
-# For every tool: the man page lints clean with mandoc, and the usage line
-# the binary prints for -h names the same options as the page's SYNOPSIS.
+# For every tool: the man page lints clean with mandoc, the usage line
+# the binary prints for -h names the same options as the page's SYNOPSIS,
+# and the page's .Os names the project and the version -V prints.
 # usage: t/mancheck.sh builddir
 b=${1:-build}
 status=0
@@ -28,6 +29,15 @@ for page in man/*.1; do
 	use=$("$b/$p" -h 2>&1 | flags)
 	if [ "$syn" != "$use" ]; then
 		echo "mancheck: $p: SYNOPSIS flags [$syn] differ from usage [$use]" >&2
+		status=1
+	fi
+	# "cometd 1.0" from -V wants ".Os comet 1.0" in the page
+	ver=$("$b/$p" -V 2>&1)
+	v=${ver#"$p "}
+	os=$(sed -n 's/^\.Os[ 	]*//p' "$page")
+	if [ "$ver" != "$p $v" ] || [ "$os" != "comet $v" ]; then
+		echo "mancheck: $page: .Os [$os]," \
+		    "want [comet $v] from $p -V [$ver]" >&2
 		status=1
 	fi
 done

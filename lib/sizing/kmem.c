@@ -57,10 +57,7 @@ kmem_get(const char *path, const char *key, const char *after, long long *v)
 	return rv;
 }
 
-/*
- * Fill *km from /proc/meminfo and /proc/net/sockstat.  Returns 0, or -1
- * with errno set (ENOENT if a figure is missing from those files).
- */
+/* Slab is in kB, TCP mem in pages: both become bytes here. */
 int
 kmem_read(struct kmem *km)
 {
@@ -76,7 +73,6 @@ kmem_read(struct kmem *km)
 	return 0;
 }
 
-/* The kernel bytes we attribute to sockets: slab plus TCP buffers. */
 unsigned long long
 kmem_bytes(const struct kmem *km)
 {

@@ -5,7 +5,10 @@
  * top(1) show (anonymous + file-backed + shared memory pages resident), so
  * our numbers can be checked against theirs.  Sockets are counted by
  * reading the links in /proc/PID/fd: a socket's link is "socket:[inode]".
- * Both calls treat a zombie as gone: it holds no memory and no files.
+ * Both treat a zombie as gone: it holds no memory and no files.
+ * Children are listed by the kernel per thread, in
+ * /proc/PID/task/TID/children: a process's children are those of all its
+ * threads.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -62,11 +65,7 @@ proc_field(const char *buf, const char *key)
 	return NULL;
 }
 
-/*
- * Store the resident set size of pid, in bytes, in *bytes.  A kernel
- * thread has none and reads as 0.  Returns 0, or -1 with errno set:
- * ESRCH when the process does not exist or is a zombie.
- */
+/* VmRSS is in kB; a zombie still has a status file, but nothing in it. */
 int
 proc_rss(pid_t pid, unsigned long long *bytes)
 {
@@ -92,11 +91,8 @@ proc_rss(pid_t pid, unsigned long long *bytes)
 }
 
 /*
- * Store in *n how many of pid's file descriptors are sockets.  One
- * readlink per descriptor, no stat: about a microsecond each, so 20,000
- * descriptors cost tens of milliseconds.  A descriptor closed while we
- * look is skipped.  Returns 0, or -1 with errno set: ESRCH when the
- * process is gone, EACCES when it belongs to someone else.
+ * One readlink per descriptor, no stat: a socket's link is
+ * "socket:[inode]", which is all we need to know.
  */
 int
 proc_sockets(pid_t pid, long *n)
@@ -123,4 +119,100 @@ proc_sockets(pid_t pid, long *n)
 	closedir(d);
 	*n = count;
 	return 0;
+}
+
+/*
+ * Pass each PID in buf (NUL-terminated) to fn.  A number running to the
+ * end of buf may have been cut short by the read, so unless eof it is
+ * left for the next: returns how many bytes were used, or -1 (EINVAL for
+ * anything but digits and spaces, or fn's -1).
+ */
+static ssize_t
+proc_pids(const char *buf, int eof, int (*fn)(pid_t, void *), void *arg)
+{
+	const char *p = buf, *end;
+	long v;
+
+	for (;;) {
+		p += strspn(p, " \n");
+		if (*p == '\0')
+			return p - buf;
+		end = p + strspn(p, "0123456789");
+		if (*end == '\0' && !eof)
+			return p - buf;
+		if (end == p || end - p > 9 || (*end != '\0' &&
+		    *end != ' ' && *end != '\n')) {
+			errno = EINVAL;
+			return -1;
+		}
+		v = strtol(p, NULL, 10);
+		if (fn((pid_t)v, arg) == -1)
+			return -1;
+		p = end;
+	}
+}
+
+/* The children of one thread; a thread that exited meanwhile has none. */
+static int
+proc_task_children(int taskfd, const char *tid, int (*fn)(pid_t, void *),
+    void *arg)
+{
+	char path[64], buf[4096];
+	size_t have = 0;
+	ssize_t n, used;
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "%s/children", tid);
+	if ((fd = openat(taskfd, path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		/* the thread is still there: this kernel has no such file */
+		if (faccessat(taskfd, tid, F_OK, 0) == 0) {
+			errno = ENOTSUP;
+			return -1;
+		}
+		return 0;
+	}
+	do {
+		n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		have += n;
+		buf[have] = '\0';
+		if ((used = proc_pids(buf, n == 0, fn, arg)) == -1) {
+			n = -1;
+			break;
+		}
+		have -= used;
+		memmove(buf, buf + used, have + 1);
+	} while (n != 0);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n == -1 ? -1 : 0;
+}
+
+int
+proc_children(pid_t pid, int (*fn)(pid_t, void *), void *arg)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int rv = 0, saved;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return -1;
+	}
+	while (rv == 0 && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			rv = proc_task_children(dirfd(d), de->d_name, fn, arg);
+	saved = errno;
+	closedir(d);
+	errno = saved;
+	return rv;
 }

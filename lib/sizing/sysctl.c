@@ -33,10 +33,7 @@ sysctl_path(const char *root, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/*
- * Parse one to SYSCTL_MAXV whitespace-separated integers from s into *v.
- * Returns 0, or -1 with errno EINVAL if s holds anything else.
- */
+/* strtoll alone takes "12abc": a number must end at a space or the end. */
 int
 sysctl_parse(const char *s, struct sysctl_val *v)
 {
@@ -65,10 +62,6 @@ bad:
 	return -1;
 }
 
-/*
- * Read setting name under root into *v.  Returns 0, or -1 with errno
- * set: ENOENT if there is no such setting, EINVAL if it is not numeric.
- */
 int
 sysctl_read(const char *root, const char *name, struct sysctl_val *v)
 {
@@ -91,11 +84,7 @@ sysctl_read(const char *root, const char *name, struct sysctl_val *v)
 	return sysctl_parse(buf, v);
 }
 
-/*
- * Write *v to setting name under root, numbers separated by tabs as the
- * kernel prints them.  Returns 0, or -1 with errno set (EACCES when not
- * root, EINVAL when the kernel refuses the value).
- */
+/* An error may show only at close(2), so its status counts too. */
 int
 sysctl_write(const char *root, const char *name, const struct sysctl_val *v)
 {
@@ -126,7 +115,6 @@ sysctl_write(const char *root, const char *name, const struct sysctl_val *v)
 	return 0;
 }
 
-/* Format *v as "a b c" into buf (always NUL-terminated); returns buf. */
 char *
 sysctl_format(const struct sysctl_val *v, char *buf, size_t len)
 {

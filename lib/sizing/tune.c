@@ -216,12 +216,7 @@ tune_net(const struct tune_req *rq, struct tune *tab, const char **failed)
 #undef SET1
 #undef SET
 
-/*
- * Fill tab (TUNE_MAX entries) with every setting N connections depend
- * on, in a fixed order.  Returns the number filled, or -1 with errno set
- * and *failed naming the setting that could not be read.  A missing
- * nf_conntrack_max (conntrack not loaded) is left out, not an error.
- */
+/* Descriptors first: the split advice and the port count come from them. */
 int
 tune_check(const struct tune_req *rq, struct tune *tab, const char **failed)
 {
@@ -234,10 +229,7 @@ tune_check(const struct tune_req *rq, struct tune *tab, const char **failed)
 	return k + m;
 }
 
-/*
- * The value applying t would write: each judged number moved to its
- * wanted value only when it fails, so nothing already better is undone.
- */
+/* Never lower a limit someone raised on purpose: only failing numbers move. */
 void
 tune_target(const struct tune *t, struct sysctl_val *v)
 {
@@ -252,24 +244,24 @@ tune_target(const struct tune *t, struct sysctl_val *v)
 }
 
 /*
- * Processes needed to hold conns connections when each may have at most
- * hard descriptors, TUNE_RESERVE of them kept for other uses.
+ * The one sizing rule for spreading connections over processes, used by
+ * cometd's start-up warning and cometsysctl's advice alike: a process
+ * keeps TUNE_RESERVE descriptors for everything but connections (its
+ * listener, epoll, cometd's worker mailboxes, one per worker, and what
+ * libc opens), so it holds nofile - TUNE_RESERVE.  Under 2 * TUNE_RESERVE
+ * that would leave little or nothing, and half the limit is counted
+ * instead.
  */
 long long
-tune_procs(long long conns, long long hard)
+tune_workers(long long conns, long long nofile)
 {
 	long long per;
 
-	per = hard > 2 * TUNE_RESERVE ? hard - TUNE_RESERVE : hard / 2;
+	per = nofile > 2 * TUNE_RESERVE ? nofile - TUNE_RESERVE : nofile / 2;
 	return ceil_div(conns, per > 0 ? per : 1);
 }
 
-/*
- * Source addresses a local flood of conns connections needs: each
- * (source, destination, port) triple has one port range's worth of
- * ephemeral ports.  range is the port range entry of a tune table, and
- * target says whether to use the value applying it would write.
- */
+/* Each (source, destination, port) triple has one range of ports. */
 long long
 tune_addrs(long long conns, const struct tune *range, int target)
 {
@@ -284,7 +276,6 @@ tune_addrs(long long conns, const struct tune *range, int target)
 	return ceil_div(conns, span > 0 ? span : 1);
 }
 
-/* "ok", "low", "high" or "split". */
 const char *
 tune_status_name(enum tune_status st)
 {
