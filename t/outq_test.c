@@ -79,7 +79,7 @@ send_piece(struct outq **q, int fd, const struct outq_frame *f,
 static void
 run(const struct frame *fm)
 {
-	struct outq_frame f = { fm, "user42", 6, 0 };
+	struct outq_frame f = { .of_fm = fm, .of_id = "user42", .of_idlen = 6 };
 	struct outq *q = NULL;
 	struct blob *b[8];
 	char msg[300];
@@ -131,7 +131,7 @@ run(const struct frame *fm)
 static void
 bound(void)
 {
-	struct outq_frame f = { &frame_chunked, "x", 1, 0 };
+	struct outq_frame f = { .of_fm = &frame_chunked, .of_id = "x", .of_idlen = 1 };
 	struct outq *q = NULL;
 	struct blob *b;
 	char big[10000];
@@ -165,7 +165,7 @@ bound(void)
 static void
 many(void)
 {
-	struct outq_frame f = { &frame_chunked, "x", 1, 0 };
+	struct outq_frame f = { .of_fm = &frame_chunked, .of_id = "x", .of_idlen = 1 };
 	struct outq *q = NULL;
 	struct blob *b = blob_new("hi", 2);
 	uint64_t nw = 0;

@@ -80,6 +80,30 @@ conn_open(struct server *s, int fd, int adopt)
 	log_debug("worker %d: fd %d open", s->s_idx, fd);
 }
 
+/*
+ * A queued piece is out: one less queued, and a live message's time
+ * from publish to write into the histogram (a replay's would be the
+ * time it spent in the history, not what a subscriber waits).
+ */
+static void
+conn_piece_done(void *arg, const struct blob *b, uint32_t n)
+{
+	struct server *s = arg;
+
+	stats_add(s->s_st, STAT_QUEUED, -1);
+	if (b != NULL && !(n & OUTQ_REPLAY))
+		stats_lat(s->s_st, loop_mono_ms(&s->s_loop) - b->b_t);
+}
+
+/* Drop stream fd's queue, what it holds unwritten. */
+void
+conn_drop_queue(struct server *s, int fd)
+{
+	if (s->s_q[fd] != NULL)
+		stats_add(s->s_st, STAT_QUEUED, -(int64_t)s->s_q[fd]->q_count);
+	outq_free(&s->s_q[fd]);
+}
+
 _Static_assert(STAT_STREAMS_WS - STAT_STREAMS_CHUNKED == FRAME_WS,
     "a STAT_STREAMS_* counter per frame kind, in the same order");
 
@@ -116,7 +140,7 @@ conn_clear(struct server *s, int fd)
 
 	/* logged out at once, while its Id is still there to find it */
 	uidx_logout(&s->s_ux, fd);
-	outq_free(&s->s_q[fd]);
+	conn_drop_queue(s, fd);
 	conn_list(s, fd, CL_NONE, 0);
 	free(c->c_pend);
 	if ((c->c_state == CS_STREAM && c->c_idlen > ID_INLINE) ||
@@ -306,6 +330,8 @@ conn_frame(struct server *s, int fd)
 	f.of_id = conn_id(c);
 	f.of_idlen = c->c_idlen;
 	f.of_close = (c->c_flags & CF_LAST) != 0;
+	f.of_done = conn_piece_done;
+	f.of_arg = s;
 	return f;
 }
 
@@ -383,7 +409,7 @@ conn_next(struct server *s, int fd)
 }
 
 int
-conn_message(struct server *s, int fd, struct blob *b)
+conn_message(struct server *s, int fd, struct blob *b, int replay)
 {
 	struct conn *c = conn_get(s, fd);
 	uint32_t max = UINT32_MAX;
@@ -393,8 +419,10 @@ conn_message(struct server *s, int fd, struct blob *b)
 	if ((blocked = (c->c_flags & CF_BLOCKED) != 0))
 		max = s->s_conf->sc_qmax;
 	fresh = s->s_q[fd] == NULL && !blocked;
-	switch (outq_queue(&s->s_q[fd], b, conn_next(s, fd), max)) {
+	switch (outq_queue(&s->s_q[fd], b, conn_next(s, fd) |
+	    (replay ? OUTQ_REPLAY : 0), max)) {
 	case OUTQ_QUEUED:
+		stats_add(s->s_st, STAT_QUEUED, 1);
 		/* a one-answer stream takes this message and no other */
 		if (frame_of(c->c_frame)->fm_once)
 			uidx_logout(&s->s_ux, fd);
@@ -429,6 +457,8 @@ conn_chunk(struct server *s, int fd)
 		if (outq_queue(&s->s_q[fd], NULL, x.fx_n, s->s_conf->sc_qmax) !=
 		    OUTQ_QUEUED)
 			conn_close(s, fd, STAT_DROPPED_SLOW);
+		else
+			stats_add(s->s_st, STAT_QUEUED, 1);
 		return;
 	}
 	f = conn_frame(s, fd);

@@ -154,9 +154,13 @@ int	 conn_flush(struct server *, int);
 /*
  * Give stream fd message b: it is written when the loop pass ends
  * (conn_send_queued), with whatever else the pass gave the stream.
+ * replay: b comes from the history, not live (it is not timed).
  * Returns 1 if queued, 0 if the stream was closed instead (too slow).
  */
-int	 conn_message(struct server *, int, struct blob *);
+int	 conn_message(struct server *, int, struct blob *, int);
+
+/* Drop stream fd's queue, with what it holds unwritten. */
+void	 conn_drop_queue(struct server *, int);
 
 /* The periodic chunk of stream fd: written now, or queued behind messages. */
 void	 conn_chunk(struct server *, int);

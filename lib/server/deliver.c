@@ -60,7 +60,7 @@ deliver_blob(struct server *s, const char *id, size_t idlen, struct blob *b)
 	for (fd = uidx_first(&s->s_ux, id, idlen); fd != -1; fd = next) {
 		/* delivering may close fd, and closing unlinks it */
 		next = uidx_next(&s->s_ux, fd);
-		n += conn_message(s, fd, b);
+		n += conn_message(s, fd, b, 0);
 	}
 	return n;
 }
@@ -106,7 +106,7 @@ deliver_to_all(struct server *s, const char *msg, size_t len)
 	for (fd = 0; fd < s->s_nconns && left > 0; fd++)
 		if (uidx_member(&s->s_ux, (int)fd)) {
 			left--;
-			n += conn_message(s, (int)fd, b);
+			n += conn_message(s, (int)fd, b, 0);
 		}
 	blob_unref(b);
 	return n;

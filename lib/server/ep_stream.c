@@ -39,7 +39,7 @@ replay_one(void *arg, struct blob *b)
 	if (rp->rp_n++ == 0)
 		rp->rp_first = b->b_id;
 	stats_add(rp->rp_s->s_st, STAT_REPLAYED, 1);
-	(void)conn_message(rp->rp_s, rp->rp_fd, b);
+	(void)conn_message(rp->rp_s, rp->rp_fd, b, 1);
 }
 
 /*

@@ -115,7 +115,7 @@ ep_ws_fail(struct server *s, int fd, unsigned code)
 		conn_close(s, fd, -1);
 		return;
 	}
-	outq_free(&s->s_q[fd]);
+	conn_drop_queue(s, fd);
 	if (code != 0)
 		n = wsframe_close_build(frame + 2, code, NULL, 0);
 	frame[0] = (char)0x88;

@@ -25,7 +25,7 @@ outq_pieces(const struct outq_frame *f, struct blob *b, uint32_t n,
     char *buf, struct iovec iov[3])
 {
 	struct frame_ctx x = { .fx_id = f->of_id, .fx_idlen = f->of_idlen,
-	    .fx_n = n, .fx_close = f->of_close };
+	    .fx_n = n & ~OUTQ_REPLAY, .fx_close = f->of_close };
 
 	return f->of_fm->fm_piece(iov, buf, &x, b);
 }
@@ -159,6 +159,8 @@ outq_flush(struct outq **qp, int fd, const struct outq_frame *f,
 				return OUTQ_QUEUED;
 			}
 			w -= (ssize_t)len;
+			if (f->of_done != NULL)
+				f->of_done(f->of_arg, e->e_blob, e->e_n);
 			outq_pop(q);
 		}
 		if (!all)

@@ -31,13 +31,24 @@ struct outq {
 	struct outq_ent	 q_ent[];
 };
 
+/* Called for each entry written whole: its blob (NULL: a chunk), its n. */
+typedef void outq_done_fn(void *, const struct blob *, uint32_t);
+
 /* The stream a queue belongs to: its format and its Id. */
 struct outq_frame {
 	const struct frame *of_fm;
 	const char	*of_id;
 	size_t		 of_idlen;
 	int		 of_close;	/* the answer ends the connection */
+	outq_done_fn	*of_done;	/* or NULL */
+	void		*of_arg;
 };
+
+/*
+ * A piece number with this bit set is written as the number without it;
+ * the bit tells of_done that the piece was not live (a replay).
+ */
+#define OUTQ_REPLAY	0x80000000u
 
 enum outq_result {
 	OUTQ_DONE,	/* everything is on the wire: no EPOLLOUT needed */

@@ -41,7 +41,9 @@ respond_format(char *b, size_t cap, int status, const char *hdrs,
 	n = snprintf(b, cap, "HTTP/1.1 %d %s\r\nServer: cometd\r\n"
 	    "Content-Type: %s\r\n%sContent-Length: %zu\r\n%s\r\n", status,
 	    http_reason(status), flags & RESPOND_JSON ? "application/json" :
-	    "text/plain; charset=utf-8", hdrs != NULL ? hdrs : "", blen,
+	    flags & RESPOND_METRICS ? "text/plain; version=0.0.4; "
+	    "charset=utf-8" : "text/plain; charset=utf-8",
+	    hdrs != NULL ? hdrs : "", blen,
 	    flags & RESPOND_CLOSE ? "Connection: close\r\n" : "");
 	if (n < 0 || (size_t)n >= cap)
 		return 0;

@@ -15,6 +15,7 @@
 #define RESPOND_HEAD	0x01	/* a HEAD request: no body */
 #define RESPOND_CLOSE	0x02	/* "Connection: close", then linger */
 #define RESPOND_JSON	0x04	/* the body is application/json */
+#define RESPOND_METRICS	0x08	/* the body is Prometheus text, 0.0.4 */
 
 struct server;
 

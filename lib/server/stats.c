@@ -36,9 +36,30 @@ static const char *stats_names[STAT_COUNT] = {
 	[STAT_HISTORY_EVICTED] = "history_evicted",
 	[STAT_AUTH_401] = "auth_failed",
 	[STAT_AUTH_403] = "auth_forbidden",
+	[STAT_QUEUED] = "queued",
 	[STAT_CAPPED] = NULL,		/* internal */
 	[STAT_EPOCH] = NULL,		/* internal */
 };
+
+const uint32_t stats_lat_ms[STATS_LAT] = {
+	1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
+};
+
+_Static_assert(STAT_LAT_LAST - STAT_LAT_FIRST + 1 == STATS_LAT,
+    "one counter per latency bucket");
+
+void
+stats_lat(struct stats_slot *s, uint64_t ms)
+{
+	int i;
+
+	for (i = 0; i < STATS_LAT && ms > stats_lat_ms[i]; i++)
+		;
+	if (i < STATS_LAT)
+		stats_add(s, STAT_LAT_FIRST + i, 1);
+	stats_add(s, STAT_LAT_COUNT, 1);
+	stats_add(s, STAT_LAT_SUM, (int64_t)ms);
+}
 
 struct stats_shm *
 stats_map(uint32_t n)
@@ -76,7 +97,7 @@ stats_fold(struct stats_shm *sh, uint32_t w)
 	static const int gauges[] = { STAT_STREAMS_CHUNKED,
 	    STAT_STREAMS_HTTP10, STAT_STREAMS_SSE, STAT_STREAMS_SSE10,
 	    STAT_STREAMS_POLL, STAT_STREAMS_WS, STAT_HISTORY_MSGS,
-	    STAT_HISTORY_BYTES };
+	    STAT_HISTORY_BYTES, STAT_QUEUED };
 	struct stats_slot *s = &sh->sh_slot[w];
 	uint64_t active, capped;
 	size_t i;

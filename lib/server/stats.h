@@ -40,9 +40,19 @@ enum stat_id {
 	STAT_HISTORY_EVICTED,	/* messages dropped from the histories, ever */
 	STAT_AUTH_401,		/* refused: no token, or not a valid one */
 	STAT_AUTH_403,		/* refused: a token for something else */
+	STAT_QUEUED,		/* pieces waiting in streams' queues now */
+	STAT_LAT_FIRST,		/* publish to write, ms: STATS_LAT buckets, */
+	STAT_LAT_LAST = STAT_LAT_FIRST + 11,	/* up to stats_lat_ms[] */
+	STAT_LAT_COUNT,		/* ... every message timed */
+	STAT_LAT_SUM,		/* ... their sum, ms */
 	STAT_EPOCH,		/* the worker's history epoch (internal) */
 	STAT_COUNT
 };
+
+#define STATS_LAT	12	/* latency buckets before +Inf */
+
+/* The upper bounds of the latency buckets, ms. */
+extern const uint32_t stats_lat_ms[STATS_LAT];
 
 struct stats_slot {
 	uint64_t	 ss_v[STAT_COUNT];
@@ -82,6 +92,9 @@ stats_get(const struct stats_slot *s, int id)
 {
 	return __atomic_load_n(&s->ss_v[id], __ATOMIC_RELAXED);
 }
+
+/* Count one publish-to-write time of ms in slot s's histogram. */
+void		 stats_lat(struct stats_slot *, uint64_t);
 
 /*
  * Take one place under the cap of max connections.  Returns 1 if taken,

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "ep_metrics.h"
 #include "ep_poll.h"
 #include "ep_publish.h"
 #include "ep_stats.h"
@@ -30,6 +31,7 @@ static const struct url_ent urls[] = {
 	{ "/poll/", 1, M_GET, "GET", ep_poll_get },
 	{ "/ws/", 1, M_GET, "GET", ep_ws_get },
 	{ "/stats", 0, M_GET | M_HEAD, "GET, HEAD", ep_stats_get },
+	{ "/metrics", 0, M_GET | M_HEAD, "GET, HEAD", ep_metrics_get },
 	{ "/send/", 1, M_POST, "POST", ep_publish_post },
 	{ "/send", 0, M_POST, "POST", ep_publish_post },
 	{ "/broadcast", 0, M_POST, "POST", ep_publish_post },
