@@ -35,8 +35,8 @@ static struct mbox mailboxes;	/* made before fork, kept by the parent */
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometd [-Vhv] [-K keyfile] [-a addr[/prefix]] "
-	    "[-b head_bytes] "
+	fprintf(f, "usage: cometd [-Vhv] [-A access_log] [-K keyfile] "
+	    "[-a addr[/prefix]] [-b head_bytes] "
 	    "[-c history_bytes] [-e heartbeat] [-i interval] [-k keep] "
 	    "[-l addr] [-m max] [-n header_lines] [-o poll_timeout] [-p port] "
 	    "[-q queue] [-s stall] [-t timeout] [-u target_bytes] "
@@ -71,6 +71,26 @@ read_key(const char *file)
 	conf.sc_keylen = (size_t)n;
 }
 
+/*
+ * The -l address: "[::1]" as people write IPv6 in URLs is "::1"; one
+ * that does not resolve is a usage error, named with the resolver's
+ * reason.
+ */
+static const char *
+listen_addr(char *a)
+{
+	const char *why;
+	size_t n = strlen(a);
+
+	if (n > 2 && a[0] == '[' && a[n - 1] == ']') {
+		a[n - 1] = '\0';
+		a++;
+	}
+	if ((why = net_addr_error(a)) != NULL)
+		opt_bad('l', a, why);
+	return a;
+}
+
 static int
 work(int idx, void *arg)
 {
@@ -82,6 +102,31 @@ work(int idx, void *arg)
 		return 1;
 	}
 	return 0;
+}
+
+/* SIGHUP: the workers reopened the access log, if there is one. */
+static void
+hup(void *arg)
+{
+	(void)arg;
+	log_info("SIGHUP: %s", conf.sc_access != NULL &&
+	    strcmp(conf.sc_access, "-") != 0 ? "access log reopened" :
+	    "nothing to reopen (no access log file); connections untouched");
+}
+
+/* SIGUSR1: the counters of /stats, on one line of the log. */
+static void
+usr1(void *arg)
+{
+	char buf[4096];
+	size_t i, n;
+
+	(void)arg;
+	n = stats_format(conf.sc_stats, buf, sizeof(buf));
+	for (i = 0; i + 1 < n; i++)
+		if (buf[i] == '\n')
+			buf[i] = ' ';
+	log_info("stats: %.*s", (int)(n > 0 ? n - 1 : 0), buf);
 }
 
 static void
@@ -117,7 +162,7 @@ main(int argc, char *argv[])
 {
 	struct prefork pf;
 	long long nf, need, keepbytes;
-	int ch, verbose = 0, allowed = 0, mflag = 0;
+	int ch, verbose = 0, allowed = 0, mflag = 0, fd = -1;
 
 	conf.sc_port = 8000;
 	conf.sc_interval = 10000;
@@ -138,9 +183,12 @@ main(int argc, char *argv[])
 	conf.sc_keep = SERVER_KEEP;
 	keepbytes = SERVER_KEEPBYTES;
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "K:Va:b:c:e:hi:k:l:m:n:o:p:q:s:t:u:vw:z:")) !=
+	while ((ch = getopt(argc, argv, "A:K:Va:b:c:e:hi:k:l:m:n:o:p:q:s:t:u:vw:z:")) !=
 	    -1) {
 		switch (ch) {
+		case 'A':
+			conf.sc_access = optarg;
+			break;
 		case 'K':
 			read_key(optarg);
 			break;
@@ -173,7 +221,7 @@ main(int argc, char *argv[])
 			conf.sc_keep = opt_number(ch, optarg, 0, 100000);
 			break;
 		case 'l':
-			conf.sc_addr = optarg;
+			conf.sc_addr = listen_addr(optarg);
 			break;
 		case 'm':
 			conf.sc_max = opt_number(ch, optarg, 1, 100000000);
@@ -214,6 +262,13 @@ main(int argc, char *argv[])
 		}
 	}
 	opt_operands(argc - optind, argv + optind, 0, 0);
+	/* each worker opens it for itself: find out now if it cannot */
+	if (conf.sc_access != NULL && strcmp(conf.sc_access, "-") != 0 &&
+	    (fd = open(conf.sc_access, O_WRONLY | O_APPEND | O_CREAT |
+	    O_CLOEXEC, 0644)) == -1)
+		err(1, "-A %s", conf.sc_access);
+	if (fd != -1)
+		close(fd);
 	conf.sc_keepbytes = keepbytes / conf.sc_workers;
 
 	log_init("cometd", verbose);
@@ -249,6 +304,8 @@ main(int argc, char *argv[])
 	pf.pf_n = conf.sc_workers;
 	pf.pf_work = work;
 	pf.pf_died = died;
+	pf.pf_hup = hup;
+	pf.pf_usr1 = usr1;
 	pf.pf_grace_ms = 5000;
 	if (prefork_run(&pf) == -1)
 		err(1, "supervisor");

@@ -44,6 +44,22 @@ fail:
 	return -1;
 }
 
+const char *
+net_addr_error(const char *addr)
+{
+	struct addrinfo hints, *res;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(addr, NULL, &hints, &res)) != 0)
+		return gai_strerror(rc);
+	freeaddrinfo(res);
+	return NULL;
+}
+
 /* Resolve addr (NULL: any) and bind; see net_listen(). */
 static int
 net_open(const char *addr, int port, int backlog, int reuseport)

@@ -19,6 +19,12 @@ int	 net_listen(const char *, int, int);
  */
 int	 net_probe(const char *, int);
 
+/*
+ * Why addr (a numeric address or a host name) cannot be listened on: the
+ * resolver's own words (gai_strerror), or NULL if it resolves.
+ */
+const char *net_addr_error(const char *);
+
 /* The local port of a bound socket, or -1 with errno set. */
 int	 net_port(int);
 

@@ -409,3 +409,65 @@ chunks_above() {
 	    --bounding-set=-sys_resource "$COMET_BIN/cometsysctl" -n 1000000
 	[[ "$stderr" == *"hold 1000000 connections in 326 processes: cometd -w 326"* ]]
 }
+
+@test "cometd: -l with a name that does not resolve says why; [::1] is ::1" {
+	run -2 --separate-stderr cometd -l no-such-host.invalid -p 0
+	[[ "$stderr" == "cometd: -l no-such-host.invalid: "*$'\n'"usage: cometd"* ]]
+	[[ "$stderr" != *"Cannot assign requested address"* ]]
+	run -2 --separate-stderr cometd -l 'not an address' -p 0
+	[[ "$stderr" == "cometd: -l not an address: "* ]]
+	"$COMET_BIN/cometd" -w 1 -p 0 -l '[::1]' 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	comet_track $!
+	wait_until 10 grep -q 'listening on ::1 port' "$BATS_TEST_TMPDIR/err"
+	port=$(sed -n 's/.* port \([0-9]*\),.*/\1/p' "$BATS_TEST_TMPDIR/err")
+	wait_until 10 curl -sg -o /dev/null "http://[::1]:$port/stats"
+}
+
+@test "cometd: SIGHUP and SIGUSR1 drop no connection: HUP reopens the access log, USR1 logs the counters" {
+	start_cometd -w 2 -i 100ms -A "$BATS_TEST_TMPDIR/access"
+	curl -sN "$URL/test/keep" >"$BATS_TEST_TMPDIR/keep" 3>&- &
+	comet_track $!
+	wait_until 10 grep -q 'Chunk 1 ' "$BATS_TEST_TMPDIR/keep"
+	mv "$BATS_TEST_TMPDIR/access" "$BATS_TEST_TMPDIR/access.1"
+	kill -HUP "$COMETD_PID"
+	kill -USR1 "$COMETD_PID"
+	# a worker that gets them straight, as pkill would send them, too
+	kill -HUP "$(pgrep -P "$COMETD_PID" | head -1)"
+	kill -USR1 "$(pgrep -P "$COMETD_PID" | head -1)"
+	wait_until 10 grep -q 'info: stats: active ' "$BATS_TEST_TMPDIR/cometd.err"
+	grep -q 'info: SIGHUP: access log reopened' "$BATS_TEST_TMPDIR/cometd.err"
+	kill -0 "$COMETD_PID"
+	[ "$(pgrep -P "$COMETD_PID" | wc -l)" -eq 2 ]
+	n=$(grep -c Chunk "$BATS_TEST_TMPDIR/keep")
+	wait_until 10 chunks_above "$BATS_TEST_TMPDIR/keep" "$((n + 2))"
+	# the reopened log takes the new lines
+	curl -s "$URL/stats" >/dev/null
+	wait_until 10 grep -q $'\tGET\t/stats\t200\t' "$BATS_TEST_TMPDIR/access"
+	! grep -q 'worker.*killed' "$BATS_TEST_TMPDIR/cometd.err"
+}
+
+@test "cometd: -A logs one line per answer, stream start and stream end, for awk" {
+	start_cometd -w 2 -i 0 -A "$BATS_TEST_TMPDIR/access"
+	curl -s "$URL/nothing?token=secret" >/dev/null
+	curl -sN "$URL/sse/alice" >"$BATS_TEST_TMPDIR/a" 3>&- &
+	pid=$!
+	comet_track $pid
+	wait_until 10 grep -q welcome "$BATS_TEST_TMPDIR/a"
+	curl -s --data-binary hello "$URL/send/alice" >/dev/null
+	wait_until 10 grep -q 'data: hello' "$BATS_TEST_TMPDIR/a"
+	kill "$pid"
+	wait_until 10 grep -q 'end:eof$' "$BATS_TEST_TMPDIR/access"
+	# nine tab-separated fields a line, whatever the event
+	awk -F'\t' 'NF != 9 { print "bad line: " $0; exit 1 }' "$BATS_TEST_TMPDIR/access"
+	grep -q $'\t127.0.0.1:[0-9]*\tGET\t/nothing\t404\t[0-9]*\t0\tanswer$' "$BATS_TEST_TMPDIR/access"
+	! grep -q secret "$BATS_TEST_TMPDIR/access"
+	grep -q $'\tGET\t/sse/alice\t200\t0\t0\tstream$' "$BATS_TEST_TMPDIR/access"
+	grep -q $'\tPOST\t/send/alice\t201\t' "$BATS_TEST_TMPDIR/access"
+	# the stream's end: its bytes (head, welcome, the message) and its life
+	awk -F'\t' '$9 == "end:eof" && $5 == "/sse/alice" && $7 > 200 { ok = 1 } END { exit !ok }' \
+	    "$BATS_TEST_TMPDIR/access"
+	# the time is seconds since 1970 with milliseconds
+	awk -F'\t' '$1 !~ /^[0-9]+\.[0-9][0-9][0-9]$/ { exit 1 }' "$BATS_TEST_TMPDIR/access"
+	run -1 --separate-stderr cometd -A /nonexistent/dir/log -p 0
+	[[ "$stderr" == "cometd: -A /nonexistent/dir/log: No such file"* ]]
+}

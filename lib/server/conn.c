@@ -115,7 +115,7 @@ conn_stream(struct server *s, int fd, const char *id, size_t len, int frame)
 
 	if (len > ID_INLINE) {
 		if ((copy = malloc(len)) == NULL) {
-			conn_close(s, fd, -1);
+			conn_close(s, fd, CE_MEMORY);
 			return -1;
 		}
 		memcpy(copy, id, len);
@@ -162,19 +162,34 @@ conn_release(struct server *s, int fd)
 	memset(conn_get(s, fd), 0, sizeof(struct conn));
 }
 
-/* Close fd and count it; stat is an extra counter to bump or -1. */
+const char *
+conn_end_name(enum conn_end why)
+{
+	static const char *const names[] = {
+		[CE_EOF] = "eof", [CE_ERROR] = "error", [CE_SLOW] = "slow",
+		[CE_TIMEOUT] = "timeout", [CE_MEMORY] = "memory",
+		[CE_DONE] = "done", [CE_STOP] = "stop",
+	};
+
+	return names[why];
+}
+
 void
-conn_close(struct server *s, int fd, int stat)
+conn_close(struct server *s, int fd, enum conn_end why)
 {
 	struct conn *c = conn_get(s, fd);
 
 	if (c->c_state == CS_FREE)
 		return;
+	if (c->c_state == CS_STREAM)
+		access_end(s, fd, conn_end_name(why));
 	if (c->c_flags & CF_CAPPED)
 		stats_cap_put(s->s_conf->sc_stats, 1);
 	conn_clear(s, fd);
-	if (stat >= 0)
-		stats_add(s->s_st, stat, 1);
+	if (why == CE_SLOW)
+		stats_add(s->s_st, STAT_DROPPED_SLOW, 1);
+	else if (why == CE_TIMEOUT)
+		stats_add(s->s_st, STAT_TIMEOUTS, 1);
 	stats_add(s->s_st, STAT_CLOSED, 1);
 	memset(c, 0, sizeof(*c));
 	close(fd);
@@ -257,28 +272,29 @@ conn_write(struct server *s, int fd, const char *data, size_t len)
 		/* blocked by its queue of pieces alone, a stream has no pend */
 		if ((c->c_pend ? c->c_pend->pd_out - c->c_pend->pd_off : 0) +
 		    len > OUT_MAX) {
-			conn_close(s, fd, STAT_DROPPED_SLOW);
+			conn_close(s, fd, CE_SLOW);
 			return -1;
 		}
 		if (pend_put(c, 1, data, len) == -1) {
-			conn_close(s, fd, -1);
+			conn_close(s, fd, CE_MEMORY);
 			return -1;
 		}
 		return 0;
 	}
 	if ((n = write(fd, data, len)) == -1) {
 		if (errno != EAGAIN) {
-			conn_close(s, fd, -1);
+			conn_close(s, fd, CE_ERROR);
 			return -1;
 		}
 		n = 0;
 	}
 	stats_add(s->s_st, STAT_BYTES_OUT, n);
+	access_count(s->s_acc, fd, (size_t)n);
 	c->c_flags |= CF_SENT;
 	if ((size_t)n == len)
 		return 0;
 	if (pend_put(c, 1, data + n, len - n) == -1) {
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_MEMORY);
 		return -1;
 	}
 	conn_block(s, fd);
@@ -347,6 +363,7 @@ conn_send_pieces(struct server *s, int fd)
 	f = conn_frame(s, fd);
 	rc = outq_flush(&s->s_q[fd], fd, &f, &nw);
 	stats_add(s->s_st, STAT_BYTES_OUT, (int64_t)nw);
+	access_count(s->s_acc, fd, nw);
 	conn_get(s, fd)->c_flags |= CF_SENT;
 	if (rc == OUTQ_DONE) {
 		if (f.of_fm->fm_once)
@@ -355,7 +372,7 @@ conn_send_pieces(struct server *s, int fd)
 	}
 	if (rc == OUTQ_QUEUED)
 		return 1;
-	conn_close(s, fd, -1);
+	conn_close(s, fd, errno == ENOMEM ? CE_MEMORY : CE_ERROR);
 	return -1;
 }
 
@@ -371,10 +388,11 @@ conn_flush(struct server *s, int fd)
 		n = write(fd, p->pd_data + p->pd_off, p->pd_out - p->pd_off);
 		if (n == -1) {
 			if (errno != EAGAIN)
-				conn_close(s, fd, -1);
+				conn_close(s, fd, CE_ERROR);
 			return 0;
 		}
 		stats_add(s->s_st, STAT_BYTES_OUT, n);
+		access_count(s->s_acc, fd, (size_t)n);
 		if ((p->pd_off += n) < p->pd_out)
 			return 0;
 		memmove(p->pd_data, p->pd_data + p->pd_out, p->pd_in);
@@ -434,10 +452,10 @@ conn_message(struct server *s, int fd, struct blob *b, int replay)
 		stats_add(s->s_st, STAT_DELIVERIES, 1);
 		return 1;
 	case OUTQ_FULL:
-		conn_close(s, fd, STAT_DROPPED_SLOW);
+		conn_close(s, fd, CE_SLOW);
 		return 0;
 	default:
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_MEMORY);
 		return 0;
 	}
 }
@@ -456,7 +474,7 @@ conn_chunk(struct server *s, int fd)
 	if (s->s_q[fd] != NULL) {
 		if (outq_queue(&s->s_q[fd], NULL, x.fx_n, s->s_conf->sc_qmax) !=
 		    OUTQ_QUEUED)
-			conn_close(s, fd, STAT_DROPPED_SLOW);
+			conn_close(s, fd, CE_SLOW);
 		else
 			stats_add(s->s_st, STAT_QUEUED, 1);
 		return;
@@ -495,7 +513,7 @@ conn_send_queued(struct server *s)
 		if (conn_send_pieces(s, fd) != 1)
 			continue;
 		if (s->s_q[fd]->q_count > s->s_conf->sc_qmax)
-			conn_close(s, fd, STAT_DROPPED_SLOW);
+			conn_close(s, fd, CE_SLOW);
 		else
 			conn_block(s, fd);
 	}
@@ -507,6 +525,7 @@ conn_unstream(struct server *s, int fd)
 {
 	struct conn *c = conn_get(s, fd);
 
+	access_end(s, fd, "answered");
 	uidx_logout(&s->s_ux, fd);
 	if (c->c_idlen > ID_INLINE)
 		free(conn_ptr(c));

@@ -117,8 +117,22 @@ void	 conn_open(struct server *, int, int);
  */
 void	 conn_release(struct server *, int);
 
-/* Close fd and count it; stat is an extra counter to bump, or -1. */
-void	 conn_close(struct server *, int, int);
+/* Why a connection ends: for the counters and the access log. */
+enum conn_end {
+	CE_EOF,		/* the client closed it */
+	CE_ERROR,	/* a read or write failed: a reset, mostly */
+	CE_SLOW,	/* its output stayed blocked, or grew past a bound */
+	CE_TIMEOUT,	/* a request, a pong or a frame came too late */
+	CE_MEMORY,	/* memory ran out for it */
+	CE_DONE,	/* answered for the last time, and lingered out */
+	CE_STOP		/* the worker stopped */
+};
+
+/* Close fd, count it, and log it (access log) as ending for why. */
+void	 conn_close(struct server *, int, enum conn_end);
+
+/* The word for why in the access log: "eof", "error", ... */
+const char	*conn_end_name(enum conn_end);
 
 /* Wait for EPOLLOUT; a request connection stops reading meanwhile. */
 void	 conn_block(struct server *, int);

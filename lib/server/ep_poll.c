@@ -131,9 +131,10 @@ poll_start(struct server *s, int fd, const char *id, size_t idlen,
 	if (rs->rs_close)
 		conn_get(s, fd)->c_flags |= CF_LAST;
 	if (deliver_login(s, fd) == -1) {
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_ERROR);
 		return -1;
 	}
+	access_stream(s, fd);
 	conn_list(s, fd, CL_POLL, s->s_conf->sc_poll);
 	return 0;
 }

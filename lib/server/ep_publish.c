@@ -64,6 +64,30 @@ pub_end(struct server *s, int fd)
 	c->c_flags &= ~(CF_PUB | CF_LAST);
 }
 
+static const char pub_method[] = "POST";
+
+/*
+ * An answer that comes after the request's own pass (the owners had to
+ * reply) has no request at hand: name it for the access log.
+ */
+static void
+pub_log(struct server *s, const struct pub *p)
+{
+	static char path[8 + SERVER_ID_MAX];
+
+	if (s->s_logm != NULL || s->s_accfd == -1)
+		return;
+	s->s_logm = pub_method;
+	s->s_logmlen = 4;
+	s->s_logp = path;
+	if (p->pb_kind == PUB_ONE)
+		s->s_logplen = (size_t)snprintf(path, sizeof(path), "/send/%.*s",
+		    (int)p->pb_idlen, p->pb_id);
+	else
+		s->s_logplen = (size_t)snprintf(path, sizeof(path), "%s",
+		    p->pb_kind == PUB_BATCH ? "/send" : "/broadcast");
+}
+
 /* Answer fd's publish request once its body and its replies are in. */
 static void
 pub_answer(struct server *s, int fd)
@@ -90,8 +114,11 @@ pub_answer(struct server *s, int fd)
 		    (unsigned long long)p->pb_nosub,
 		    (unsigned long long)p->pb_malformed);
 	flags = conn_get(s, fd)->c_flags & CF_LAST ? RESPOND_CLOSE : 0;
+	pub_log(s, p);
 	pub_end(s, fd);
 	(void)respond(s, fd, status, NULL, body, (size_t)n, flags);
+	if (s->s_logm == pub_method)
+		s->s_logm = s->s_logp = NULL;
 }
 
 /* A reply (or a local result) for records of a request. */

@@ -112,6 +112,7 @@ stream_start(struct server *s, int fd, const char *id, size_t idlen,
 
 	if (conn_stream(s, fd, id, idlen, frame) == -1)
 		return -1;
+	access_stream(s, fd);
 	if (rs->rs_has) {
 		stats_add(s->s_st, STAT_RESUMES, 1);
 		gap = history_since(&s->s_hist, id, idlen, &rs->rs_last,
@@ -123,7 +124,7 @@ stream_start(struct server *s, int fd, const char *id, size_t idlen,
 	    stream_begin(s, fd, rs, gap, &rp) == -1)
 		return -1;
 	if (deliver_login(s, fd) == -1) {
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_ERROR);
 		return -1;
 	}
 	conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
@@ -300,6 +301,6 @@ ep_stream_drain(struct server *s)
 		if (c->c_state == CS_STREAM && fm->fm_end != NULL &&
 		    !(c->c_flags & CF_BLOCKED))
 			(void)!write(fd, fm->fm_end, fm->fm_endlen);
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_STOP);
 	}
 }

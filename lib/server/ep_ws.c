@@ -112,7 +112,7 @@ ep_ws_fail(struct server *s, int fd, unsigned code)
 
 	/* behind a half-written piece a close frame would corrupt the stream */
 	if (c->c_flags & CF_BLOCKED) {
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_ERROR);
 		return;
 	}
 	conn_drop_queue(s, fd);
@@ -132,7 +132,7 @@ ep_ws_beat(struct server *s, int fd)
 	struct pend *p = c->c_pend;
 
 	if (c->c_flags & CF_PINGED) {
-		conn_close(s, fd, STAT_TIMEOUTS);
+		conn_close(s, fd, CE_TIMEOUT);
 		return 1;
 	}
 	if (p == NULL || (p->pd_in == 0 && p->pd_msgop == 0)) {
@@ -141,8 +141,8 @@ ep_ws_beat(struct server *s, int fd)
 	}
 	if (c->c_flags & CF_HELD) {
 		/* a frame or message in parts for a whole period: too slow */
-		ep_ws_fail(s, fd, 1008);
 		stats_add(s->s_st, STAT_TIMEOUTS, 1);
+		ep_ws_fail(s, fd, 1008);
 		return 1;
 	}
 	c->c_flags |= CF_HELD;
@@ -234,7 +234,7 @@ ws_frame(struct server *s, int fd, const struct wsframe_hdr *h, char *d)
 		return -1;
 	}
 	if ((p = ws_msg(c)) == NULL) {
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_MEMORY);
 		return -1;
 	}
 	if ((bad = ws_part(p, h, d)) != 0) {

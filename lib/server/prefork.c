@@ -114,6 +114,19 @@ prefork_stop(struct prefork *pf, int sfd)
 		;
 }
 
+/* SIGHUP: the workers get it too (they reopen what they write to). */
+static void
+prefork_hup(struct prefork *pf)
+{
+	int i;
+
+	for (i = 0; i < pf->pf_n; i++)
+		if (pf->pf_pid[i] > 0)
+			kill(pf->pf_pid[i], SIGHUP);
+	if (pf->pf_hup != NULL)
+		pf->pf_hup(pf->pf_arg);
+}
+
 int
 prefork_run(struct prefork *pf)
 {
@@ -137,6 +150,9 @@ prefork_run(struct prefork *pf)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGCHLD);
+	/* blocked in the workers too: there they never kill a connection */
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
 	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		return -1;
@@ -153,7 +169,12 @@ prefork_run(struct prefork *pf)
 			continue;
 		if (si.ssi_signo == SIGCHLD)
 			prefork_reap(pf, 0);
-		else
+		else if (si.ssi_signo == SIGHUP)
+			prefork_hup(pf);
+		else if (si.ssi_signo == SIGUSR1) {
+			if (pf->pf_usr1 != NULL)
+				pf->pf_usr1(pf->pf_arg);
+		} else
 			break;
 	}
 	prefork_stop(pf, sfd);

@@ -65,9 +65,30 @@ request_serve(struct server *s, int fd, struct url_req *u, url_fn *fn)
 	return respond_error(s, fd, rc, u->ur_ehdrs, u->ur_why, u->ur_flags);
 }
 
-/* One parsed request.  Returns 0, or -1 if fd was closed. */
+static int	request_route(struct server *, int, const struct http_req *);
+
+/*
+ * One parsed request: routed, with its method and path at hand for the
+ * access log meanwhile.  Returns 0, or -1 if fd was closed.
+ */
 static int
 request_dispatch(struct server *s, int fd, const struct http_req *r)
+{
+	int rc;
+
+	s->s_logm = r->rq_method;
+	s->s_logmlen = r->rq_methodlen;
+	s->s_logp = r->rq_target;
+	for (s->s_logplen = 0; s->s_logplen < r->rq_targetlen &&
+	    r->rq_target[s->s_logplen] != '?'; s->s_logplen++)
+		;	/* no query: a token there is never logged */
+	rc = request_route(s, fd, r);
+	s->s_logm = s->s_logp = NULL;
+	return rc;
+}
+
+static int
+request_route(struct server *s, int fd, const struct http_req *r)
 {
 	struct url_req u;
 	const char *allow;
@@ -209,7 +230,8 @@ request_read(struct server *s, int fd, int rd)
 	if (rd && have < RBUF_SIZE) {
 		n = read(fd, s->s_rbuf + have, RBUF_SIZE - have);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
-			conn_close(s, fd, -1);
+			conn_close(s, fd, n != 0 ? CE_ERROR :
+			    c->c_state == CS_LINGER ? CE_DONE : CE_EOF);
 			return;
 		}
 		if (n == -1)
@@ -230,7 +252,7 @@ request_read(struct server *s, int fd, int rd)
 	if ((size_t)used < have + n && (c->c_state == CS_REQ ||
 	    (c->c_state == CS_STREAM && c->c_frame == FRAME_WS)) &&
 	    conn_keep(c, s->s_rbuf + used, have + n - used) == -1)
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_MEMORY);
 }
 
 void

@@ -73,6 +73,10 @@ respond(struct server *s, int fd, int status, const char *hdrs,
 			return -1;
 	} else if (conn_write(s, fd, s->s_scratch, n) == -1)
 		return -1;
+	if (s->s_accfd != -1)
+		access_request(s, fd, s->s_logm ? s->s_logm : "-",
+		    s->s_logm ? s->s_logmlen : 1, s->s_logp ? s->s_logp : "-",
+		    s->s_logp ? s->s_logplen : 1, status, n, "answer");
 	return conn_done(s, fd, (flags & RESPOND_CLOSE) != 0);
 }
 

@@ -54,7 +54,7 @@ server_event(void *arg, int fd, uint32_t ev)
 	if ((ev & EPOLLIN) && c->c_state != CS_FREE)
 		request_read(s, fd, 1);
 	else if ((ev & (EPOLLERR | EPOLLHUP)) && c->c_state != CS_FREE)
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_ERROR);
 }
 
 /*
@@ -85,14 +85,14 @@ server_expire(struct server *s)
 		/* a client in the middle of a request or body is told why */
 		if (c->c_pend || (c->c_flags & (CF_SKIP | CF_PUB)))
 			server_blurt(s, fd, 408);
-		conn_close(s, fd, STAT_TIMEOUTS);
+		conn_close(s, fd, CE_TIMEOUT);
 	}
 	while ((fd = timer_expired(&s->s_lists[CL_BLOCKED], now)) !=
 	    TIMER_NONE)
-		conn_close(s, fd, STAT_DROPPED_SLOW);
+		conn_close(s, fd, CE_SLOW);
 	while ((fd = timer_expired(&s->s_lists[CL_LINGER], now)) !=
 	    TIMER_NONE)
-		conn_close(s, fd, -1);
+		conn_close(s, fd, CE_DONE);
 	while ((fd = timer_expired(&s->s_lists[CL_POLL], now)) != TIMER_NONE)
 		ep_poll_expire(s, fd);
 }
@@ -174,7 +174,11 @@ signal_event(void *arg, int sfd, uint32_t ev)
 	struct signalfd_siginfo si;
 
 	(void)ev;
-	if (read(sfd, &si, sizeof(si)) == sizeof(si))
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP)
+		access_reopen(s);	/* the log was rotated */
+	else
 		s->s_stop = 1;
 }
 
@@ -296,6 +300,7 @@ server_setup(struct server *s)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	if ((s->s_sfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		return -1;
 	s->s_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -305,7 +310,8 @@ server_setup(struct server *s)
 	    loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event, s) == -1 ||
 	    loop_watch(&s->s_loop, s->s_sfd, EPOLLIN, signal_event, s) == -1)
 		return -1;
-	if (deliver_init(s) == -1 || relay_init(s, &relay_ops) == -1 ||
+	if (access_open(s) == -1 || deliver_init(s) == -1 ||
+	    relay_init(s, &relay_ops) == -1 ||
 	    history_init(&s->s_hist, server_epoch(s), sc->sc_keep,
 	    sc->sc_keepbytes) == -1)
 		return -1;
@@ -330,7 +336,7 @@ server_run(const struct server_conf *sc, int idx)
 	s->s_conf = sc;
 	s->s_idx = idx;
 	s->s_st = &sc->sc_stats->sh_slot[idx];
-	s->s_lfd = s->s_sfd = s->s_reserve = -1;
+	s->s_lfd = s->s_sfd = s->s_reserve = s->s_accfd = -1;
 	if (server_setup(s) == -1)
 		return -1;
 	while (!s->s_stop) {

@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "access.h"
 #include "allow.h"
 #include "conn.h"
 #include "history.h"
@@ -61,6 +62,7 @@ struct server_conf {
 	struct mbox	*sc_mbox;	/* worker mailboxes; NULL: 1 worker */
 	const void	*sc_key;	/* token key (-K); NULL: no tokens */
 	size_t		 sc_keylen;
+	const char	*sc_access;	/* access log (-A), "-": stderr; NULL */
 };
 
 struct server {
@@ -86,6 +88,12 @@ struct server {
 	struct relay	 s_relay;	/* records to and from other workers */
 	struct history	 s_hist;	/* messages kept per Id (deliver.c) */
 	uint32_t	 s_beat;	/* when the next heartbeat sweep is */
+	int		 s_accfd;	/* access log, or -1 (access.c) */
+	struct acc	*s_acc;		/* by fd, while it is on */
+	const char	*s_logm;	/* the request being answered, for */
+	size_t		 s_logmlen;	/* the access log: method, path */
+	const char	*s_logp;
+	size_t		 s_logplen;
 	struct http_hdr	 s_hdrs[MAX_HDRS];
 	char		 s_rbuf[RBUF_SIZE];
 	char		 s_scratch[SCRATCH_SIZE];
