@@ -259,6 +259,14 @@ fill() {
 	still_streaming
 }
 
+@test "hostile: an Id with a . or .. segment is 400, as a proxy would read it otherwise" {
+	refused 400 'GET /test/a/../b HTTP/1.1\r\nHost: x\r\n\r\n'
+	refused 400 'GET /sse/.. HTTP/1.1\r\nHost: x\r\n\r\n'
+	refused 400 'GET /poll/./x HTTP/1.1\r\nHost: x\r\n\r\n'
+	refused 400 'POST /send/x/../../sse/a HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nm'
+	still_streaming
+}
+
 @test "hostile: Id over 255 bytes is 414" {
 	refused 414 "GET /test/$(fill 300 i) HTTP/1.1\r\nHost: x\r\n\r\n"
 	still_streaming

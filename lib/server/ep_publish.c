@@ -234,6 +234,11 @@ ep_publish_post(struct server *s, int fd, struct url_req *u)
 		return auth_refuse(s, u, &a);
 	if (kind == PUB_ONE && u->ur_plen - 6 > SERVER_ID_MAX)
 		return 414;
+	if (kind == PUB_ONE && !urls_id_ok(u->ur_path + 6, u->ur_plen - 6)) {
+		u->ur_why = URLS_ID_WHY;
+		u->ur_flags |= RESPOND_CLOSE;
+		return 400;
+	}
 	if ((p = pub_new(s, fd, kind, u)) == NULL)
 		return 503;
 	conn_set_ptr(c, p);

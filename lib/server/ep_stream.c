@@ -200,6 +200,12 @@ ep_stream_get(struct server *s, int fd, struct url_req *u)
 		u->ur_flags |= RESPOND_CLOSE;
 		return 414;
 	}
+	if (!urls_id_ok(id, idlen)) {
+		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
+		u->ur_why = URLS_ID_WHY;
+		u->ur_flags |= RESPOND_CLOSE;
+		return 400;
+	}
 	if (u->ur_flags & RESPOND_HEAD) {
 		n = frame_of(frame)->fm_begin(s->s_scratch, &x, 1);
 		if (conn_write(s, fd, s->s_scratch, n) == -1)

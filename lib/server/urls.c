@@ -106,6 +106,22 @@ urls_split(const struct http_req *r, struct url_req *u)
 	return 0;
 }
 
+int
+urls_id_ok(const char *id, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i <= len) {
+		for (n = 0; i + n < len && id[i + n] != '/'; n++)
+			;
+		if ((n == 1 && id[i] == '.') ||
+		    (n == 2 && id[i] == '.' && id[i + 1] == '.'))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
 const char *
 urls_param(const struct url_req *u, const char *name, size_t *len)
 {

@@ -49,6 +49,16 @@ enum url_match	urls_find(const char *, size_t, const char *, size_t,
 		    url_fn **, const char **);
 
 /*
+ * 1 if id[0..len), taken from a path, has no "." or ".." segment (as in
+ * "a/../b"), else 0.  A proxy in front normalizes such a path before it
+ * checks it, cometd would not: they must agree on what a path is.
+ */
+int		 urls_id_ok(const char *, size_t);
+
+/* The reason to give with the 400 for an Id urls_id_ok refuses. */
+#define URLS_ID_WHY	"an Id may not have a . or .. path segment"
+
+/*
  * The value of query parameter name ("name=value"; no percent-decoding:
  * cometd's parameters are ids and tokens, which need none), with its
  * length in *len, or NULL if the query has no such parameter.
