@@ -12,6 +12,7 @@ need() {
 missing=
 need bats bats
 need curl curl
+need ss iproute2
 need mandoc mandoc
 need chromium chromium
 need redis-server redis-server

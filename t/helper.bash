@@ -51,17 +51,15 @@ start_cometd() {
 	wait_for_port "$PORT"
 }
 
-# wait_for_port PORT [HOST]: poll until a TCP connect succeeds (10 s max).
+# wait_for_port PORT: wait until something listens on PORT.  It looks
+# (ss -ltn) instead of connecting, so that no probe connection takes one
+# of cometd's places under -m before cometd sees it leave.
 wait_for_port() {
-	local i
-	for i in $(seq 1 200); do
-		if (exec 9<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "nothing listening on port $1" >&2
-	return 1
+	wait_until 10 listening "$1"
+}
+
+listening() {
+	[ -n "$(ss -Hltn "sport = :$1")" ]
 }
 
 # wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.  The
