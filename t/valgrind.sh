@@ -46,7 +46,8 @@ until_ok() {
 
 valgrind -q --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite --log-file="$tmp/vg.%p" \
-    "$b/cometd" -l 127.0.0.1 -p 0 -w 2 -i 100ms -t 1s 2>"$tmp/err" &
+    "$b/cometd" -l 127.0.0.1 -p 0 -w 2 -i 100ms -t 1s -k 3 -e 1s -o 1s \
+    -A "$tmp/access" 2>"$tmp/err" &
 cpid=$!
 pids+=("$cpid")
 port=
@@ -95,6 +96,33 @@ curl -s -o /dev/null --data-binary 'hello' "$url/send/v1"
 printf 'v2\tone\nv3\ttwo\n' | curl -s -o /dev/null --data-binary @- "$url/send"
 curl -s -o /dev/null -H 'Transfer-Encoding: chunked' --data-binary 'to all' "$url/broadcast"
 curl -s -o /dev/null --data-binary "$(head -c 70000 /dev/zero | tr '\0' m)" "$url/send/v1"
+# the browsers' transports: an event stream resumed past the history (-k
+# 3), long-polls answered at once, after a wait and at their timeout,
+# WebSocket frames (python3-websockets when it is there), /metrics
+for i in 1 2 3 4 5; do
+	curl -s -o /dev/null --data-binary "e$i" "$url/send/ev"
+done
+timeout 10 curl -sN "$url/sse/ev?last_event_id=1-0" >"$tmp/sse" 2>/dev/null
+grep -q '^event: lost' "$tmp/sse" || fail "no lost event on a resume past the history"
+curl -s "$url/poll/ev?since=1-0" | grep -q '"data":"e5"' || fail "poll at once"
+curl -s "$url/poll/quiet" | grep -q '"messages":\[\]' || fail "poll timeout"
+( sleep 0.5; curl -s -o /dev/null --data-binary late "$url/send/later" ) &
+curl -s "$url/poll/later" | grep -q '"data":"late"' || fail "poll wait"
+curl -s "$url/metrics" | grep -q '^cometd_workers 2$' || fail "metrics"
+if /usr/bin/python3 -c 'import websockets' 2>/dev/null; then
+	timeout 60 /usr/bin/python3 - "$port" <<'PYEOF2' || fail "websocket"
+import asyncio, sys, websockets
+async def main():
+    async with websockets.connect("ws://127.0.0.1:%s/ws/w1" % sys.argv[1]) as ws:
+        await ws.recv()
+        await ws.send("x" * 300)
+        await (await ws.ping(b"p"))
+asyncio.run(main())
+PYEOF2
+fi
+expect 400 'GET /ws/x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n'
+expect 426 'GET /ws/x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 7\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'
+kill -HUP "$cpid"
 
 kill -TERM "$cpid"
 until_ok 60 eval '! kill -0 "$cpid" 2>/dev/null || [ "$(awk "{ print \$3 }" "/proc/$cpid/stat" 2>/dev/null)" = Z ]' ||
