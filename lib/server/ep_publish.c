@@ -34,6 +34,7 @@ struct pub {
 	uint64_t	 pb_deliveries;
 	uint64_t	 pb_nosub;
 	uint64_t	 pb_malformed;
+	uint64_t	 pb_lost;	/* not published: no link to Redis */
 	struct body	 pb_body;
 	struct batch	 pb_batch;
 	size_t		 pb_idlen;	/* PUB_ONE: the Id, in pb_id */
@@ -78,7 +79,12 @@ pub_answer(struct server *s, int fd)
 		p->pb_nosub = 1;
 	stats_add(s->s_st, STAT_NO_SUBSCRIBER, (int64_t)p->pb_nosub);
 	status = p->pb_status ? p->pb_status : p->pb_deliveries > 0 ? 201 : 202;
-	if (p->pb_status)
+	if (p->pb_status == 503)
+		n = snprintf(body, sizeof(body), "error 503\nreason no link to "
+		    "redis: not published\nmessages %llu\nlost %llu\n",
+		    (unsigned long long)p->pb_messages,
+		    (unsigned long long)p->pb_lost);
+	else if (p->pb_status)
 		n = snprintf(body, sizeof(body), "error %d\n", p->pb_status);
 	else
 		n = snprintf(body, sizeof(body), "messages %llu\n"
@@ -100,6 +106,9 @@ pub_count(struct pub *p, const struct relay_reply *rp)
 	    p->pb_wait;
 	p->pb_deliveries += rp->rr_reached;
 	p->pb_nosub += rp->rr_nosub;
+	p->pb_lost += rp->rr_lost;
+	if (rp->rr_lost > 0 && p->pb_status == 0)
+		p->pb_status = 503;
 }
 
 /* One message of request p for id: here, or a record to its owner. */
@@ -107,7 +116,7 @@ static void
 pub_route(struct server *s, struct pub *p, const char *id, size_t idlen,
     const char *msg, size_t len)
 {
-	struct relay_reply rp = { 0, 0, 0 };
+	struct relay_reply rp = { 0, 0, 0, 0 };
 	int rc;
 
 	p->pb_messages++;
@@ -115,7 +124,10 @@ pub_route(struct server *s, struct pub *p, const char *id, size_t idlen,
 	rc = relay_publish(s, p->pb_tag, id, idlen, msg, len, &rp.rr_reached);
 	if (rc == 1)
 		p->pb_wait++;
-	else if (rc == 0) {
+	else if (rc == RELAY_DOWN) {
+		rp.rr_lost = 1;
+		pub_count(p, &rp);
+	} else if (rc == 0) {
 		rp.rr_nosub = rp.rr_reached == 0;
 		pub_count(p, &rp);
 	}
@@ -124,11 +136,17 @@ pub_route(struct server *s, struct pub *p, const char *id, size_t idlen,
 static void
 pub_bcast(struct server *s, struct pub *p, const char *msg, size_t len)
 {
+	struct relay_reply rp = { 0, 0, 0, 1 };
 	uint32_t reached;
+	int rc;
 
 	p->pb_messages++;
 	stats_add(s->s_st, STAT_MESSAGES_IN, 1);
-	p->pb_wait += relay_broadcast(s, p->pb_tag, msg, len, &reached);
+	if ((rc = relay_broadcast(s, p->pb_tag, msg, len, &reached)) ==
+	    RELAY_DOWN)
+		pub_count(p, &rp);
+	else
+		p->pb_wait += rc;
 	p->pb_deliveries += reached;
 }
 
