@@ -334,6 +334,10 @@ ep_publish_replied(struct server *s, uint64_t tag,
 	    p->pb_tag != tag)
 		return -1;
 	pub_count(p, rp);
+	/* -t counts from the last answer too: a long batch through Redis
+	   is slow, not stuck, while answers come */
+	if (p->pb_done)
+		conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
 	pub_answer(s, fd);
 	return fd;
 }
