@@ -435,8 +435,10 @@ conn_chunk(struct server *s, int fd)
 	x.fx_id = f.of_id;
 	x.fx_idlen = f.of_idlen;
 	f.of_fm->fm_piece(iov, b + FRAME_TMP, &x, NULL);
+	/* an empty part may be NULL, which memcpy must not be given */
 	for (i = 0, p = b; i < 3; i++) {
-		memcpy(p, iov[i].iov_base, iov[i].iov_len);
+		if (iov[i].iov_len > 0)
+			memcpy(p, iov[i].iov_base, iov[i].iov_len);
 		p += iov[i].iov_len;
 	}
 	(void)conn_write(s, fd, b, p - b);
