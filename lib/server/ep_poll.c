@@ -242,7 +242,9 @@ ep_poll_started(struct server *s, int fd, const void *data, size_t len,
 			return;
 		}
 		cluster_wire_each(f, poll_one, &pb);
-		(void)poll_now(s, fd, &pb, f->cf_gap, flags, &f->cf_pos, &rc);
+		/* nothing left to say only if memory ran out on the way */
+		if (!poll_now(s, fd, &pb, f->cf_gap, flags, &f->cf_pos, &rc))
+			(void)respond_status(s, fd, 503, flags);
 		return;
 	}
 	conn_list(s, fd, CL_POLL, s->s_conf->sc_poll);
