@@ -454,3 +454,41 @@ teardown() {
 	grep -q '"reason":"reset"' "$BATS_TEST_TMPDIR/held"
 	! grep -q early "$BATS_TEST_TMPDIR/held"
 }
+
+@test "cluster: subscribers joining and resuming on every node while an Id is hammered miss nothing, repeat nothing" {
+	redis_start
+	node 1
+	node 2
+	node 3
+	local i n=9
+	# a publisher that never stops, on node 1: one numbered message a POST
+	( i=0; while :; do i=$((i + 1));
+	    curl -s -o /dev/null --data-binary "$i" "$(url 1)/send/hot" || exit 0; done ) 3>&- &
+	comet_track $!
+	for i in $(seq 1 $n); do
+		(exec curl -sN "$(url $((i % 3 + 1)))/sse/hot" 3>&- | "$SSEPARSE" -n 30 \
+		    >"$BATS_TEST_TMPDIR/s$i") 3>&- &
+		comet_track $!
+	done
+	for i in $(seq 1 $n); do
+		wait_until 60 bash -c "[ \$(grep -c '^message' $BATS_TEST_TMPDIR/s$i) -ge 29 ]"
+	done
+	# each comes back on the next node from its last id, and goes on
+	for i in $(seq 1 $n); do
+		last=$(awk -F'\t' '$1 == "message" { id = $2 } END { print id }' \
+		    "$BATS_TEST_TMPDIR/s$i")
+		(exec curl -sN -H "Last-Event-ID: $last" \
+		    "$(url $(((i + 1) % 3 + 1)))/sse/hot" 3>&- | "$SSEPARSE" -n 20 |
+		    grep -v '^welcome' >>"$BATS_TEST_TMPDIR/s$i") 3>&- &
+		comet_track $!
+	done
+	for i in $(seq 1 $n); do
+		wait_until 60 bash -c "[ \$(grep -c '^message' $BATS_TEST_TMPDIR/s$i) -ge 48 ]"
+	done
+	# each subscriber's numbers run on without a gap or a repeat
+	for i in $(seq 1 $n); do
+		! grep -q '^lost' "$BATS_TEST_TMPDIR/s$i"
+		awk -F'\t' '$1 == "message" { if (p != "" && $3 != p + 1) { print "gap after " p ": " $3; exit 1 } p = $3 }' \
+		    "$BATS_TEST_TMPDIR/s$i"
+	done
+}
