@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "server/allow.h"
+#include "server/cluster.h"
 #include "log.h"
 #include "server/mbox.h"
 #include "net.h"
@@ -39,8 +40,8 @@ usage(FILE *f, int status)
 	    "[-a addr[/prefix]] [-b head_bytes] "
 	    "[-c history_bytes] [-e heartbeat] [-i interval] [-k keep] "
 	    "[-l addr] [-m max] [-n header_lines] [-o poll_timeout] [-p port] "
-	    "[-q queue] [-s stall] [-t timeout] [-u target_bytes] "
-	    "[-w workers] [-z msg_bytes]\n");
+	    "[-q queue] [-r redis_addr] [-s stall] [-t timeout] "
+	    "[-u target_bytes] [-w workers] [-z msg_bytes]\n");
 	exit(status);
 }
 
@@ -183,7 +184,7 @@ main(int argc, char *argv[])
 	conf.sc_keep = SERVER_KEEP;
 	keepbytes = SERVER_KEEPBYTES;
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "A:K:Va:b:c:e:hi:k:l:m:n:o:p:q:s:t:u:vw:z:")) !=
+	while ((ch = getopt(argc, argv, "A:K:Va:b:c:e:hi:k:l:m:n:o:p:q:r:s:t:u:vw:z:")) !=
 	    -1) {
 		switch (ch) {
 		case 'A':
@@ -239,6 +240,13 @@ main(int argc, char *argv[])
 		case 'q':
 			conf.sc_qmax = opt_number(ch, optarg, 1, 1000000);
 			break;
+		case 'r':
+			if (net_resolve(optarg, CLUSTER_PORT, &conf.sc_redis_sa,
+			    &conf.sc_redis_len) == -1)
+				opt_bad(ch, optarg, errno == EINVAL ?
+				    "not host[:port]" : "host not found");
+			conf.sc_redis = optarg;
+			break;
 		case 's':
 			conf.sc_stall = opt_duration(ch, optarg, 1, DAY_MS);
 			break;
@@ -276,6 +284,7 @@ main(int argc, char *argv[])
 	nf = nofile();
 	if ((conf.sc_stats = stats_map(conf.sc_workers)) == NULL)
 		err(1, "mmap stats");
+	conf.sc_stats->sh_cluster = conf.sc_redis != NULL;
 	/* hold the port (chosen here if -p 0) so every worker binds it */
 	if ((conf.sc_port != 0 && net_probe(conf.sc_addr, conf.sc_port) == -1) ||
 	    (portfd = net_listen(conf.sc_addr, conf.sc_port, 0)) == -1)
@@ -299,6 +308,8 @@ main(int argc, char *argv[])
 	if (conf.sc_key == NULL)
 		log_info("subscriptions are open: anyone who reaches port %d "
 		    "can read any Id (-K turns on tokens)", conf.sc_port);
+	if (conf.sc_redis != NULL)
+		log_info("cluster: redis %s", conf.sc_redis);
 
 	memset(&pf, 0, sizeof(pf));
 	pf.pf_n = conf.sc_workers;

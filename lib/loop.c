@@ -50,6 +50,23 @@ loop_watch(struct loop *l, int fd, uint32_t events, loop_cb *cb, void *arg)
 }
 
 int
+loop_rewatch(struct loop *l, int fd, uint32_t events)
+{
+	struct epoll_event ev;
+	int i;
+
+	for (i = 0; i < LOOP_MAXWATCH; i++) {
+		if (l->l_watch[i].w_fd == fd) {
+			ev.events = events;
+			ev.data.u64 = LOOP_SPECIAL | (uint64_t)i;
+			return epoll_ctl(l->l_epfd, EPOLL_CTL_MOD, fd, &ev);
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+int
 loop_unwatch(struct loop *l, int fd)
 {
 	int i;

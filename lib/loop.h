@@ -45,6 +45,13 @@ int		 loop_init(struct loop *, loop_cb *, void *);
  */
 int		 loop_watch(struct loop *, int, uint32_t, loop_cb *, void *);
 
+/*
+ * Change the events of a watched special fd (a client socket that waits
+ * for EPOLLOUT only while it has output).  Returns 0, or -1 with errno
+ * set (ENOENT when fd is not watched).
+ */
+int		 loop_rewatch(struct loop *, int, uint32_t);
+
 /* Stop watching a special fd (it stays open).  Returns 0 or -1. */
 int		 loop_unwatch(struct loop *, int);
 

@@ -6,10 +6,12 @@
 #include <sys/types.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -134,4 +136,102 @@ int
 net_accept(int lfd)
 {
 	return accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+/* Split "host:port", "[host]:port" or "host" into host and port. */
+static int
+net_split(const char *s, int defport, char *host, size_t cap, int *port)
+{
+	const char *end, *colon;
+	char *e;
+	long p = defport;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL)
+			return -1;
+		s++;
+	} else {
+		colon = strchr(s, ':');
+		/* more than one colon: an IPv6 address without a port */
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL;
+		end = colon != NULL ? colon : s + strlen(s);
+	}
+	if (end == s || (size_t)(end - s) >= cap)
+		return -1;
+	memcpy(host, s, end - s);
+	host[end - s] = '\0';
+	if (colon != NULL) {
+		p = strtol(colon + 1, &e, 10);
+		if (colon[1] < '0' || colon[1] > '9' || *e != '\0')
+			return -1;
+	}
+	if (p < 1 || p > 65535)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+int
+net_resolve(const char *hostport, int defport, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct addrinfo hints, *res;
+	char host[256], serv[16];
+	int port;
+
+	if (net_split(hostport, defport, host, sizeof(host), &port) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(serv, sizeof(serv), "%d", port);
+	if (getaddrinfo(host, serv, &hints, &res) != 0) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int
+net_connect(const struct sockaddr *sa, socklen_t len)
+{
+	int fd, one = 1, saved;
+
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1)
+		return -1;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, sa, len) == -1 && errno != EINPROGRESS) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+net_connected(int fd)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+		return -1;
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
 }

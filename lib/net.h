@@ -2,6 +2,8 @@
 #ifndef COMET_NET_H
 #define COMET_NET_H
 
+#include <sys/socket.h>
+
 /*
  * Bind addr (NULL: every address, IPv6 dual-stack when available, else
  * IPv4) at port with SO_REUSEADDR and SO_REUSEPORT, so that each worker
@@ -33,5 +35,25 @@ int	 net_port(int);
  * fd, or -1 with errno set (EAGAIN when none is waiting).
  */
 int	 net_accept(int);
+
+/*
+ * Resolve "host:port", "[v6addr]:port", or a host alone (port defport)
+ * into *ss and *len.  Returns 0, or -1 with errno EINVAL (not that
+ * shape, or a port outside 1..65535) or EADDRNOTAVAIL (the host does not
+ * resolve).
+ */
+int	 net_resolve(const char *, int, struct sockaddr_storage *,
+	    socklen_t *);
+
+/*
+ * Start a TCP connect to sa, non-blocking and close-on-exec, with
+ * TCP_NODELAY.  Returns the fd, connected or still connecting (wait for
+ * EPOLLOUT, then net_connected), or -1 with errno set.
+ */
+int	 net_connect(const struct sockaddr *, socklen_t);
+
+/* A connect started by net_connect has ended: 0 if it succeeded, else
+ * -1 with errno the reason. */
+int	 net_connected(int);
 
 #endif

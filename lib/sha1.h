@@ -1,7 +1,8 @@
 /*
  * sha1.h: SHA-1 (FIPS 180-4), streaming and one-shot.  Broken for
  * signatures; it is here only because the WebSocket handshake (RFC 6455
- * section 4.2.2) names it for Sec-WebSocket-Accept.
+ * section 4.2.2) names it for Sec-WebSocket-Accept, and Redis names a
+ * loaded script by it (EVALSHA).
  */
 #ifndef COMET_SHA1_H
 #define COMET_SHA1_H

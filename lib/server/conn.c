@@ -483,6 +483,7 @@ conn_chunk(struct server *s, int fd)
 	x.fx_id = f.of_id;
 	x.fx_idlen = f.of_idlen;
 	f.of_fm->fm_piece(iov, b + FRAME_TMP, &x, NULL);
+	/* an empty part may be NULL, which memcpy must not be given */
 	for (i = 0, p = b; i < 3; i++) {
 		if (iov[i].iov_len == 0)
 			continue;	/* its base may be NULL */

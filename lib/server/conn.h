@@ -77,6 +77,9 @@ enum { CL_NONE, CL_REQ, CL_STREAM, CL_BLOCKED, CL_LINGER, CL_POLL,
 #define CF_SENT		0x0080	/* wrote since the last heartbeat sweep */
 #define CF_PINGED	0x0100	/* a ping went out, no pong came yet */
 #define CF_HELD		0x0200	/* held part of a frame at the last sweep */
+#define CF_WAIT		0x0400	/* a stream logged in but not begun: it waits
+				   for its start from Redis (cluster.h);
+				   c_n holds its generation meanwhile */
 
 struct server;
 

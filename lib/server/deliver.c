@@ -60,7 +60,8 @@ deliver_blob(struct server *s, const char *id, size_t idlen, struct blob *b)
 	for (fd = uidx_first(&s->s_ux, id, idlen); fd != -1; fd = next) {
 		/* delivering may close fd, and closing unlinks it */
 		next = uidx_next(&s->s_ux, fd);
-		n += conn_message(s, fd, b, 0);
+		if (!(conn_get(s, fd)->c_flags & CF_WAIT))
+			n += conn_message(s, fd, b, 0);
 	}
 	return n;
 }
@@ -92,7 +93,32 @@ deliver_to_id(struct server *s, const char *id, size_t idlen,
 }
 
 uint32_t
+deliver_kept(struct server *s, const char *id, size_t idlen,
+    const struct msgid *mid, const char *msg, size_t len)
+{
+	struct blob *b;
+	uint32_t n;
+
+	if ((b = blob_new(msg, len)) == NULL)
+		return 0;
+	b->b_id = *mid;
+	b->b_t = loop_mono_ms(&s->s_loop);
+	n = deliver_blob(s, id, idlen, b);
+	blob_unref(b);
+	return n;
+}
+
+uint32_t
 deliver_to_all(struct server *s, const char *msg, size_t len)
+{
+	struct msgid pos = history_now(&s->s_hist);
+
+	return deliver_to_all_at(s, msg, len, &pos);
+}
+
+uint32_t
+deliver_to_all_at(struct server *s, const char *msg, size_t len,
+    const struct msgid *pos)
 {
 	struct blob *b;
 	uint32_t n = 0, fd, left = s->s_ux.ux_conns;
@@ -101,12 +127,13 @@ deliver_to_all(struct server *s, const char *msg, size_t len)
 		return 0;
 	/* kept nowhere, so no id: its position tells where it fell */
 	b->b_noid = 1;
-	b->b_id = history_now(&s->s_hist);
+	b->b_id = *pos;
 	b->b_t = loop_mono_ms(&s->s_loop);
 	for (fd = 0; fd < s->s_nconns && left > 0; fd++)
 		if (uidx_member(&s->s_ux, (int)fd)) {
 			left--;
-			n += conn_message(s, (int)fd, b, 0);
+			if (!(conn_get(s, fd)->c_flags & CF_WAIT))
+				n += conn_message(s, (int)fd, b, 0);
 		}
 	blob_unref(b);
 	return n;

@@ -4,13 +4,16 @@
  * Every stream of an Id lives in the worker that owns the Id (owner.h),
  * so this index is local: no shared memory, no locks.  A message becomes
  * one refcounted blob shared by all its streams; each stream gets a
- * piece in its own format when the loop pass ends (conn.h).
+ * piece in its own format when the loop pass ends (conn.h).  A stream
+ * held for its start (CF_WAIT) is logged in but gets nothing.
  */
 #ifndef COMET_DELIVER_H
 #define COMET_DELIVER_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "msgid.h"
 
 struct server;
 
@@ -37,9 +40,21 @@ uint32_t	 deliver_to_id(struct server *, const char *, size_t,
 		    const char *, size_t);
 
 /*
+ * Message msg[0..len) for id that already has its id mid and is kept
+ * elsewhere (Redis, cluster.h): give it to every stream of id here.
+ * Returns how many it reached, as deliver_to_id.
+ */
+uint32_t	 deliver_kept(struct server *, const char *, size_t,
+		    const struct msgid *, const char *, size_t);
+
+/*
  * A broadcast: give msg[0..len) to every stream here.  It gets no id and
  * no place in the history.  Returns how many it reached.
  */
 uint32_t	 deliver_to_all(struct server *, const char *, size_t);
+
+/* The same, with pos as the position it carries instead of the history's. */
+uint32_t	 deliver_to_all_at(struct server *, const char *, size_t,
+		    const struct msgid *);
 
 #endif

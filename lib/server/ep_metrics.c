@@ -81,6 +81,20 @@ static const struct metric metrics[] = {
 	    "Requests answered 403 for their token." },
 };
 
+/* With -r only: the workers' links to Redis. */
+static const struct metric cluster_metrics[] = {
+	{ STAT_REDIS_UP, "cometd_redis_up", "gauge", NULL,
+	    "1 while the worker's link to Redis is up." },
+	{ STAT_REDIS_IN, "cometd_redis_received_total", "counter", NULL,
+	    "Messages received from Redis." },
+	{ STAT_REDIS_OUT, "cometd_redis_published_total", "counter", NULL,
+	    "Messages published through Redis." },
+	{ STAT_REDIS_RECONNECTS, "cometd_redis_reconnects_total", "counter",
+	    NULL, "Links to Redis made again after a loss." },
+	{ STAT_REDIS_LOST, "cometd_redis_lost_publishes_total", "counter",
+	    NULL, "Publishes refused or unanswered for want of Redis." },
+};
+
 /* A growing answer; mb_buf NULL once memory ran out. */
 struct mbuf {
 	char		*mb_buf;
@@ -176,6 +190,9 @@ ep_metrics_get(struct server *s, int fd, struct url_req *u)
 	    sh->sh_workers);
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
 		put_metric(&m, sh, &metrics[i]);
+	for (i = 0; sh->sh_cluster &&
+	    i < sizeof(cluster_metrics) / sizeof(cluster_metrics[0]); i++)
+		put_metric(&m, sh, &cluster_metrics[i]);
 	put_latency(&m, sh);
 	if (m.mb_buf == NULL)
 		return 503;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "cluster.h"
 #include "conn.h"
 #include "deliver.h"
 #include "ep_poll.h"
@@ -73,16 +74,18 @@ poll_one(void *arg, struct blob *b)
 	free(m);
 }
 
-/* Write the answer in pb with "next" (and "lost") to fd. */
+/*
+ * Write the answer in pb with "next" (the last message's id, or now) and
+ * "lost" to fd.
+ */
 static int
 poll_answer(struct server *s, int fd, struct pollbuf *pb, const char *lost,
-    int flags)
+    int flags, const struct msgid *now)
 {
 	char tail[256 + MSGID_MAX], next[MSGID_MAX + 1];
-	struct msgid pos = history_now(&s->s_hist);
 	int n, rc;
 
-	msgid_format(next, pb->pb_n > 0 ? &pb->pb_last : &pos);
+	msgid_format(next, pb->pb_n > 0 ? &pb->pb_last : now);
 	n = snprintf(tail, sizeof(tail), "],\"next\":\"%s\"%s%s}\n", next,
 	    lost != NULL ? ",\"lost\":" : "", lost != NULL ? lost : "");
 	poll_put(pb, tail, (size_t)n);
@@ -96,6 +99,53 @@ poll_answer(struct server *s, int fd, struct pollbuf *pb, const char *lost,
 }
 
 /*
+ * Answer with pb if it has messages or a loss to tell (*rc as respond's),
+ * returning 1; with nothing to say, free pb and return 0.
+ */
+static int
+poll_now(struct server *s, int fd, struct pollbuf *pb, enum history_gap gap,
+    int flags, const struct msgid *now, int *rc)
+{
+	char lost[160];
+
+	if (pb->pb_n == 0 && gap == HISTORY_WHOLE) {
+		free(pb->pb_buf);
+		return 0;
+	}
+	if (gap != HISTORY_WHOLE)
+		snprintf(lost, sizeof(lost), "{\"reason\":\"%s\"}",
+		    history_gap_name(gap));
+	*rc = poll_answer(s, fd, pb, gap != HISTORY_WHOLE ? lost : NULL,
+	    flags, now);
+	return 1;
+}
+
+/* A new answer: {"messages":[ so far; 0, or -1 when memory runs out. */
+static int
+poll_open(struct pollbuf *pb)
+{
+	memset(pb, 0, sizeof(*pb));
+	pb->pb_cap = 256;
+	if ((pb->pb_buf = malloc(pb->pb_cap)) == NULL)
+		return -1;
+	poll_put(pb, "{\"messages\":[", 13);
+	return 0;
+}
+
+/* In a cluster: ask Redis (ep_poll_started goes on). */
+static int
+poll_cluster(struct server *s, int fd, const char *id, size_t idlen,
+    const struct resume *rs)
+{
+	if (conn_stream(s, fd, id, idlen, FRAME_POLL) == -1)
+		return -1;
+	if (rs->rs_close)
+		conn_get(s, fd)->c_flags |= CF_LAST;
+	return cluster_start(s, fd, rs->rs_has ? &rs->rs_last : NULL,
+	    rs->rs_wall, rs, sizeof(*rs));
+}
+
+/*
  * A poll at its owner: answer now if the history has something after
  * rs (or lost some), else wait for the next message.  Returns 0, or -1
  * if fd was closed.
@@ -104,28 +154,23 @@ static int
 poll_start(struct server *s, int fd, const char *id, size_t idlen,
     const struct resume *rs)
 {
-	struct pollbuf pb = { NULL, 0, 256, 0, { 0, 0 }, { 0, 0 } };
+	struct pollbuf pb;
 	enum history_gap gap = HISTORY_WHOLE;
-	char lost[160];
-	int flags = rs->rs_close ? RESPOND_CLOSE : 0;
+	struct msgid now = history_now(&s->s_hist);
+	int flags = rs->rs_close ? RESPOND_CLOSE : 0, rc;
 
-	if ((pb.pb_buf = malloc(pb.pb_cap)) == NULL)
+	if (s->s_cluster != NULL)
+		return poll_cluster(s, fd, id, idlen, rs);
+	if (poll_open(&pb) == -1)
 		return respond_status(s, fd, 503, flags);
-	poll_put(&pb, "{\"messages\":[", 13);
 	if (rs->rs_has)
 		gap = history_since(&s->s_hist, id, idlen, &rs->rs_last,
 		    poll_one, &pb, &pb.pb_first);
 	else
 		(void)history_after_time(&s->s_hist, id, idlen, rs->rs_t,
 		    poll_one, &pb);
-	if (pb.pb_n > 0 || gap != HISTORY_WHOLE) {
-		if (gap != HISTORY_WHOLE)
-			snprintf(lost, sizeof(lost), "{\"reason\":\"%s\"}",
-			    history_gap_name(gap));
-		return poll_answer(s, fd, &pb, gap != HISTORY_WHOLE ? lost :
-		    NULL, flags);
-	}
-	free(pb.pb_buf);
+	if (poll_now(s, fd, &pb, gap, flags, &now, &rc))
+		return rc;
 	if (conn_stream(s, fd, id, idlen, FRAME_POLL) == -1)
 		return -1;
 	if (rs->rs_close)
@@ -190,16 +235,44 @@ ep_poll_adopt(struct server *s, int fd, const char *id, size_t idlen,
 }
 
 void
+ep_poll_started(struct server *s, int fd, const void *data, size_t len,
+    const struct cluster_found *f)
+{
+	struct pollbuf pb;
+	struct resume rs;
+	int flags, rc;
+
+	if (len != sizeof(rs))
+		return;
+	memcpy(&rs, data, sizeof(rs));
+	flags = rs.rs_close ? RESPOND_CLOSE : 0;
+	if (f->cf_n > 0 || f->cf_gap != HISTORY_WHOLE) {
+		conn_unstream(s, fd);
+		if (poll_open(&pb) == -1) {
+			(void)respond_status(s, fd, 503, flags);
+			return;
+		}
+		cluster_wire_each(f, poll_one, &pb);
+		/* nothing left to say only if memory ran out on the way */
+		if (!poll_now(s, fd, &pb, f->cf_gap, flags, &f->cf_pos, &rc))
+			(void)respond_status(s, fd, 503, flags);
+		return;
+	}
+	conn_list(s, fd, CL_POLL, s->s_conf->sc_poll);
+}
+
+void
 ep_poll_expire(struct server *s, int fd)
 {
-	struct pollbuf pb = { NULL, 0, 64, 0, { 0, 0 }, { 0, 0 } };
+	struct pollbuf pb;
+	struct msgid now = s->s_cluster != NULL ? cluster_pos(s, fd) :
+	    history_now(&s->s_hist);
 	int flags = conn_get(s, fd)->c_flags & CF_LAST ? RESPOND_CLOSE : 0;
 
 	conn_unstream(s, fd);
-	if ((pb.pb_buf = malloc(pb.pb_cap)) == NULL) {
+	if (poll_open(&pb) == -1) {
 		(void)respond_status(s, fd, 503, flags);
 		return;
 	}
-	poll_put(&pb, "{\"messages\":[", 13);
-	(void)poll_answer(s, fd, &pb, NULL, flags);
+	(void)poll_answer(s, fd, &pb, NULL, flags, &now);
 }

@@ -35,6 +35,7 @@ struct pub {
 	uint64_t	 pb_deliveries;
 	uint64_t	 pb_nosub;
 	uint64_t	 pb_malformed;
+	uint64_t	 pb_lost;	/* not published: no link to Redis */
 	struct body	 pb_body;
 	struct batch	 pb_batch;
 	size_t		 pb_idlen;	/* PUB_ONE: the Id, in pb_id */
@@ -93,7 +94,7 @@ static void
 pub_answer(struct server *s, int fd)
 {
 	struct pub *p = pub_of(s, fd);
-	char body[256];
+	char body[256], why[128];
 	int n, status, flags;
 
 	if (p == NULL || !p->pb_done || p->pb_wait > 0)
@@ -103,7 +104,12 @@ pub_answer(struct server *s, int fd)
 		p->pb_nosub = 1;
 	stats_add(s->s_st, STAT_NO_SUBSCRIBER, (int64_t)p->pb_nosub);
 	status = p->pb_status ? p->pb_status : p->pb_deliveries > 0 ? 201 : 202;
-	if (p->pb_status)
+	if (p->pb_status == 503 && p->pb_lost > 0) {
+		snprintf(why, sizeof(why), "no link to redis: %llu of %llu "
+		    "messages not published", (unsigned long long)p->pb_lost,
+		    (unsigned long long)p->pb_messages);
+		n = (int)respond_error_body(body, sizeof(body), 503, why);
+	} else if (p->pb_status)
 		n = (int)respond_error_body(body, sizeof(body), p->pb_status,
 		    NULL);
 	else
@@ -129,6 +135,9 @@ pub_count(struct pub *p, const struct relay_reply *rp)
 	    p->pb_wait;
 	p->pb_deliveries += rp->rr_reached;
 	p->pb_nosub += rp->rr_nosub;
+	p->pb_lost += rp->rr_lost;
+	if (rp->rr_lost > 0 && p->pb_status == 0)
+		p->pb_status = 503;
 }
 
 /* One message of request p for id: here, or a record to its owner. */
@@ -136,7 +145,7 @@ static void
 pub_route(struct server *s, struct pub *p, const char *id, size_t idlen,
     const char *msg, size_t len)
 {
-	struct relay_reply rp = { 0, 0, 0 };
+	struct relay_reply rp = { 0, 0, 0, 0 };
 	int rc;
 
 	p->pb_messages++;
@@ -144,7 +153,10 @@ pub_route(struct server *s, struct pub *p, const char *id, size_t idlen,
 	rc = relay_publish(s, p->pb_tag, id, idlen, msg, len, &rp.rr_reached);
 	if (rc == 1)
 		p->pb_wait++;
-	else if (rc == 0) {
+	else if (rc == RELAY_DOWN) {
+		rp.rr_lost = 1;
+		pub_count(p, &rp);
+	} else if (rc == 0) {
 		rp.rr_nosub = rp.rr_reached == 0;
 		pub_count(p, &rp);
 	}
@@ -153,11 +165,17 @@ pub_route(struct server *s, struct pub *p, const char *id, size_t idlen,
 static void
 pub_bcast(struct server *s, struct pub *p, const char *msg, size_t len)
 {
+	struct relay_reply rp = { 0, 0, 0, 1 };
 	uint32_t reached;
+	int rc;
 
 	p->pb_messages++;
 	stats_add(s->s_st, STAT_MESSAGES_IN, 1);
-	p->pb_wait += relay_broadcast(s, p->pb_tag, msg, len, &reached);
+	if ((rc = relay_broadcast(s, p->pb_tag, msg, len, &reached)) ==
+	    RELAY_DOWN)
+		pub_count(p, &rp);
+	else
+		p->pb_wait += rc;
 	p->pb_deliveries += reached;
 }
 
@@ -353,6 +371,10 @@ ep_publish_replied(struct server *s, uint64_t tag,
 	    p->pb_tag != tag)
 		return -1;
 	pub_count(p, rp);
+	/* -t counts from the last answer too: a long batch through Redis
+	   is slow, not stuck, while answers come */
+	if (p->pb_done)
+		conn_list(s, fd, CL_REQ, s->s_conf->sc_timeout);
 	pub_answer(s, fd);
 	return fd;
 }

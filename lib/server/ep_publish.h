@@ -36,7 +36,9 @@ ssize_t	ep_publish_body(struct server *, int, const char *, size_t);
 
 /*
  * The owners' reply about records of request tag (relay_ops).  Returns
- * the fd whose request this answered, or -1.
+ * the fd whose request this answered, or -1.  A request whose body is
+ * complete waits for replies under the request timeout, counted from the
+ * last reply.
  */
 int	ep_publish_replied(struct server *, uint64_t,
 	    const struct relay_reply *);

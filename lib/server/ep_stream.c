@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
+#include "cluster.h"
 #include "conn.h"
 #include "deliver.h"
 #include "ep_stream.h"
@@ -71,7 +73,7 @@ stream_lost_json(char *buf, size_t cap, const struct resume *rs,
  */
 static int
 stream_begin(struct server *s, int fd, const struct resume *rs,
-    enum history_gap gap, const struct replay *rp)
+    enum history_gap gap, const struct replay *rp, const struct msgid *now)
 {
 	const struct frame *fm = frame_of(conn_get(s, fd)->c_frame);
 	struct conn *c = conn_get(s, fd);
@@ -80,11 +82,7 @@ stream_begin(struct server *s, int fd, const struct resume *rs,
 	char json[160];
 	size_t n;
 
-	x.fx_pos = history_now(&s->s_hist);
-	if (rp->rp_n > 0) {
-		x.fx_pos = rp->rp_first;
-		x.fx_pos.mi_b--;
-	}
+	x.fx_pos = rp->rp_n > 0 ? msgid_prev(&rp->rp_first) : *now;
 	n = fm->fm_begin(s->s_scratch, &x, 0);
 	stats_add(s->s_st, STAT_CHUNKS, 1);
 	if (conn_write(s, fd, s->s_scratch, n) == -1)
@@ -109,10 +107,14 @@ stream_start(struct server *s, int fd, const char *id, size_t idlen,
 {
 	struct replay rp = { s, fd, 0, { 0, 0 } };
 	enum history_gap gap = HISTORY_WHOLE;
+	struct msgid now;
 
 	if (conn_stream(s, fd, id, idlen, frame) == -1)
 		return -1;
 	access_stream(s, fd);
+	if (s->s_cluster != NULL)
+		return cluster_start(s, fd, rs->rs_has ? &rs->rs_last : NULL,
+		    rs->rs_wall, rs, sizeof(*rs));
 	if (rs->rs_has) {
 		stats_add(s->s_st, STAT_RESUMES, 1);
 		gap = history_since(&s->s_hist, id, idlen, &rs->rs_last,
@@ -120,8 +122,9 @@ stream_start(struct server *s, int fd, const char *id, size_t idlen,
 	} else
 		(void)history_after_time(&s->s_hist, id, idlen, rs->rs_t,
 		    replay_one, &rp);
+	now = history_now(&s->s_hist);
 	if (conn_get(s, fd)->c_state != CS_STREAM ||
-	    stream_begin(s, fd, rs, gap, &rp) == -1)
+	    stream_begin(s, fd, rs, gap, &rp, &now) == -1)
 		return -1;
 	if (deliver_login(s, fd) == -1) {
 		conn_close(s, fd, CE_ERROR);
@@ -130,6 +133,26 @@ stream_start(struct server *s, int fd, const char *id, size_t idlen,
 	conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
 	    s->s_conf->sc_interval);
 	return 0;
+}
+
+void
+ep_stream_started(struct server *s, int fd, const void *data, size_t len,
+    const struct cluster_found *f)
+{
+	struct replay rp = { s, fd, 0, { 0, 0 } };
+	struct resume rs;
+
+	if (len != sizeof(rs))
+		return;
+	memcpy(&rs, data, sizeof(rs));
+	if (rs.rs_has)
+		stats_add(s->s_st, STAT_RESUMES, 1);
+	cluster_wire_each(f, replay_one, &rp);
+	if (conn_get(s, fd)->c_state != CS_STREAM ||
+	    stream_begin(s, fd, &rs, f->cf_gap, &rp, &f->cf_pos) == -1)
+		return;
+	conn_list(s, fd, s->s_conf->sc_interval ? CL_STREAM : CL_NONE,
+	    s->s_conf->sc_interval);
 }
 
 int
@@ -150,11 +173,14 @@ ep_stream_resume(struct server *s, const struct url_req *u,
     const char *param, struct resume *rs)
 {
 	const struct http_hdr *h;
+	struct timespec ts;
 	const char *v;
 	size_t len;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->rs_t = loop_mono_ms(&s->s_loop);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rs->rs_wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	rs->rs_close = (u->ur_flags & RESPOND_CLOSE) != 0;
 	h = http_find(u->ur_hdrs, u->ur_req->rq_nhdrs, "last-event-id");
 	if (h != NULL) {
@@ -276,7 +302,7 @@ ep_stream_beat(struct server *s)
 
 	for (fd = 0; fd < s->s_nconns; fd++) {
 		c = conn_get(s, fd);
-		if (c->c_state != CS_STREAM ||
+		if (c->c_state != CS_STREAM || (c->c_flags & CF_WAIT) ||
 		    (c->c_frame == FRAME_WS && ep_ws_beat(s, fd)))
 			continue;
 		if (c->c_flags & CF_SENT) {
@@ -305,7 +331,7 @@ ep_stream_drain(struct server *s)
 			continue;
 		fm = frame_of(c->c_frame);
 		if (c->c_state == CS_STREAM && fm->fm_end != NULL &&
-		    !(c->c_flags & CF_BLOCKED))
+		    !(c->c_flags & (CF_BLOCKED | CF_WAIT)))
 			(void)!write(fd, fm->fm_end, fm->fm_endlen);
 		conn_close(s, fd, CE_STOP);
 	}

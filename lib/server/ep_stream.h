@@ -5,8 +5,9 @@
  * the worker that owns the Id: a worker that does not own it hands the
  * socket over (relay.h), and the owner starts it.  A stream may resume
  * (Last-Event-ID or ?last_event_id=): the owner first writes what the
- * history kept after that id.  Periodic chunks, heartbeats and the end
- * of every stream when the worker stops are here too.
+ * history kept after that id; in a cluster (cluster.h) Redis keeps the
+ * history and the stream waits for it.  Periodic chunks, heartbeats and
+ * the end of every stream when the worker stops are here too.
  */
 #ifndef COMET_EP_STREAM_H
 #define COMET_EP_STREAM_H
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster_wire.h"
 #include "msgid.h"
 #include "urls.h"
 
@@ -22,6 +24,7 @@ struct server;
 /* Where a stream starts; travels with a handed-over socket. */
 struct resume {
 	uint64_t	 rs_t;		/* the request came, ms CLOCK_MONOTONIC */
+	uint64_t	 rs_wall;	/* ... and ms since 1970 (cluster.h) */
 	struct msgid	 rs_last;	/* resume after this id, if rs_has */
 	uint8_t		 rs_has;
 	uint8_t		 rs_close;	/* the request said Connection: close */
@@ -60,6 +63,13 @@ int	ep_stream_handoff(struct server *, int, const char *, size_t, int,
  */
 void	ep_stream_adopt(struct server *, int, const char *, size_t, int,
 	    const void *, size_t);
+
+/*
+ * A stream whose start came from Redis (cluster_ops): data[0..len) is its
+ * struct resume; replay f, then write its head and welcome.
+ */
+void	ep_stream_started(struct server *, int, const void *, size_t,
+	    const struct cluster_found *);
 
 /* Send the periodic chunk to every stream that is due. */
 void	ep_stream_tick(struct server *);

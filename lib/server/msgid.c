@@ -47,6 +47,20 @@ msgid_format(char *buf, const struct msgid *id)
 	    (unsigned long long)id->mi_a, (unsigned long long)id->mi_b);
 }
 
+struct msgid
+msgid_prev(const struct msgid *id)
+{
+	struct msgid p = *id;
+
+	if (p.mi_b > 0)
+		p.mi_b--;
+	else if (p.mi_a > 0) {
+		p.mi_a--;
+		p.mi_b = UINT64_MAX;
+	}
+	return p;
+}
+
 int
 msgid_cmp(const struct msgid *a, const struct msgid *b)
 {

@@ -32,6 +32,13 @@ int	msgid_parse(const char *, size_t, struct msgid *);
 /* Write id as "A-B" into buf (MSGID_MAX + 1 bytes, NUL-terminated); returns the length. */
 size_t	msgid_format(char *, const struct msgid *);
 
+/*
+ * The id just before id, so that "after it" starts at id: (A, B-1), or
+ * (A-1, 2^64-1) when B is 0 (Redis stream ids count B from 0).  0-0 has
+ * none and is returned as it is.
+ */
+struct msgid	msgid_prev(const struct msgid *);
+
 /* <0, 0, >0 as a is before, equal to or after b. */
 int	msgid_cmp(const struct msgid *, const struct msgid *);
 

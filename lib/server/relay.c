@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "deliver.h"
 #include "loop.h"
 #include "mbox.h"
@@ -98,6 +99,8 @@ relay_publish(struct server *s, uint64_t tag, const char *id, size_t idlen,
 	struct mbox_rec h;
 	int owner;
 
+	if (s->s_cluster != NULL)
+		return cluster_publish(s, tag, id, idlen, msg, len);
 	owner = owner_of(id, idlen, ry->ry_n);
 	if (owner == ry->ry_self) {
 		*reached = deliver_to_id(s, id, idlen, msg, len);
@@ -118,6 +121,10 @@ relay_broadcast(struct server *s, uint64_t tag, const char *msg, size_t len,
 	struct mbox_rec h;
 	int k, sent = 0;
 
+	if (s->s_cluster != NULL) {
+		*reached = 0;
+		return cluster_broadcast(s, tag, msg, len);
+	}
 	memset(&h, 0, sizeof(h));
 	h.mr_type = REC_BCAST;
 	h.mr_tag = tag;

@@ -27,11 +27,16 @@
 
 struct server;
 
+#define RELAY_DOWN	(-2)	/* the cluster's link is down: not sent */
+
 /* What the owners say about a run of one request's records. */
 struct relay_reply {
 	uint32_t	 rr_records;	/* records this reply covers */
-	uint32_t	 rr_reached;	/* streams written or queued */
+	uint32_t	 rr_reached;	/* streams written or queued; in a
+					   cluster, workers subscribed */
 	uint32_t	 rr_nosub;	/* of the records, those that reached none */
+	uint32_t	 rr_lost;	/* of the records, those a cluster's link
+					   lost before they were answered */
 };
 
 struct relay_ops {
@@ -83,7 +88,8 @@ int	relay_handoff(struct server *, int, const char *, size_t, int,
  * Message msg[0..len) of publish request tag for id: delivered here when
  * this worker owns id (returns 0 with *reached set), or sent to the owner
  * (returns 1: its reply comes through ro_replied), or lost (returns -1:
- * the record could not be queued).
+ * the record could not be queued).  In a cluster (cluster.h) it goes to
+ * Redis instead: 1 as above, or RELAY_DOWN when the link is down.
  */
 int	relay_publish(struct server *, uint64_t, const char *, size_t,
 	    const char *, size_t, uint32_t *);
@@ -91,7 +97,7 @@ int	relay_publish(struct server *, uint64_t, const char *, size_t,
 /*
  * A broadcast of request tag: sent to every other worker and delivered
  * here (*reached).  Returns how many records were sent: a reply comes
- * for each.
+ * for each.  In a cluster: 1 (sent to Redis), or RELAY_DOWN.
  */
 int	relay_broadcast(struct server *, uint64_t, const char *, size_t,
 	    uint32_t *);

@@ -237,8 +237,10 @@ request_read(struct server *s, int fd, int rd)
 		if (n == -1)
 			n = 0;
 	}
+	/* a held WebSocket (CF_WAIT) has not answered the upgrade yet */
 	if (have + n == 0 || (c->c_state != CS_REQ &&
-	    !(c->c_state == CS_STREAM && c->c_frame == FRAME_WS)))
+	    !(c->c_state == CS_STREAM && c->c_frame == FRAME_WS &&
+	    !(c->c_flags & CF_WAIT))))
 		return;
 	s->s_input = 1;
 	if (c->c_state == CS_STREAM)

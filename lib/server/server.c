@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "conn.h"
 #include "deliver.h"
 #include "ep_poll.h"
@@ -262,6 +263,22 @@ static const struct relay_ops relay_ops = {
 	.ro_replied = request_replied,
 };
 
+/* A stream or a poll whose start came from Redis. */
+static void
+server_started(struct server *s, int fd, const void *data, size_t len,
+    const struct cluster_found *f)
+{
+	if (conn_get(s, fd)->c_frame == FRAME_POLL)
+		ep_poll_started(s, fd, data, len, f);
+	else
+		ep_stream_started(s, fd, data, len, f);
+}
+
+static const struct cluster_ops cluster_ops = {
+	.co_start = server_started,
+	.co_replied = request_replied,
+};
+
 /*
  * The epoch of this worker's message ids: now, in ms since 1970, or one
  * past the previous epoch of this worker index if the clock went back,
@@ -313,7 +330,7 @@ server_setup(struct server *s)
 	if (access_open(s) == -1 || deliver_init(s) == -1 ||
 	    relay_init(s, &relay_ops) == -1 ||
 	    history_init(&s->s_hist, server_epoch(s), sc->sc_keep,
-	    sc->sc_keepbytes) == -1)
+	    sc->sc_keepbytes) == -1 || cluster_init(s, &cluster_ops) == -1)
 		return -1;
 	loop_clock(&s->s_loop);
 	return 0;
@@ -348,6 +365,7 @@ server_run(const struct server_conf *sc, int idx)
 		server_expire(s);
 		conn_send_queued(s);
 		relay_tick(s);
+		cluster_tick(s);
 		if (s->s_paused && !TIMER_BEFORE(s->s_loop.l_now, s->s_resume)) {
 			s->s_paused = 0;
 			loop_watch(&s->s_loop, s->s_lfd, EPOLLIN, accept_event,

@@ -8,6 +8,7 @@
  *   ep_*.c       the endpoints: streams, long-poll, publishing, stats
  *   respond.c    status lines and error bodies
  *   relay.c      records between workers: handoffs, messages, replies
+ *   cluster*.c   with -r: messages between nodes through Redis (redis.c)
  *   deliver.c    an Id's streams and history (history.c), fan-out
  *   conn.c       connection slots, output, timeouts, close
  *   frame*.c     each stream's wire format
@@ -17,6 +18,8 @@
  */
 #ifndef COMET_SERVER_H
 #define COMET_SERVER_H
+
+#include <sys/socket.h>
 
 #include <stdint.h>
 
@@ -42,6 +45,8 @@
 #define SCRATCH_SIZE	65536	/* shared output formatting buffer */
 #define MAX_HDRS	1024	/* upper bound for the header-lines limit */
 
+struct cluster;
+
 struct server_conf {
 	const char	*sc_addr;	/* NULL: every address */
 	int		 sc_port;	/* already resolved: never 0 here */
@@ -63,6 +68,9 @@ struct server_conf {
 	const void	*sc_key;	/* token key (-K); NULL: no tokens */
 	size_t		 sc_keylen;
 	const char	*sc_access;	/* access log (-A), "-": stderr; NULL */
+	const char	*sc_redis;	/* -r as given; NULL: no cluster */
+	struct sockaddr_storage sc_redis_sa; /* ... resolved */
+	socklen_t	 sc_redis_len;
 };
 
 struct server {
@@ -86,6 +94,7 @@ struct server {
 	uint32_t	*s_dirty;	/* streams given pieces in this pass */
 	uint32_t	 s_ndirty;
 	struct relay	 s_relay;	/* records to and from other workers */
+	struct cluster	*s_cluster;	/* the link to other nodes; NULL: none */
 	struct history	 s_hist;	/* messages kept per Id (deliver.c) */
 	uint32_t	 s_beat;	/* when the next heartbeat sweep is */
 	int		 s_accfd;	/* access log, or -1 (access.c) */

@@ -37,6 +37,11 @@ static const char *stats_names[STAT_COUNT] = {
 	[STAT_AUTH_401] = "auth_failed",
 	[STAT_AUTH_403] = "auth_forbidden",
 	[STAT_QUEUED] = "queued",
+	[STAT_REDIS_UP] = "redis_up",
+	[STAT_REDIS_IN] = "redis_in",
+	[STAT_REDIS_OUT] = "redis_out",
+	[STAT_REDIS_RECONNECTS] = "redis_reconnects",
+	[STAT_REDIS_LOST] = "redis_lost_publishes",
 	[STAT_CAPPED] = NULL,		/* internal */
 	[STAT_EPOCH] = NULL,		/* internal */
 };
@@ -97,7 +102,7 @@ stats_fold(struct stats_shm *sh, uint32_t w)
 	static const int gauges[] = { STAT_STREAMS_CHUNKED,
 	    STAT_STREAMS_HTTP10, STAT_STREAMS_SSE, STAT_STREAMS_SSE10,
 	    STAT_STREAMS_POLL, STAT_STREAMS_WS, STAT_HISTORY_MSGS,
-	    STAT_HISTORY_BYTES, STAT_QUEUED };
+	    STAT_HISTORY_BYTES, STAT_QUEUED, STAT_REDIS_UP };
 	struct stats_slot *s = &sh->sh_slot[w];
 	uint64_t active, capped;
 	size_t i;
@@ -112,21 +117,36 @@ stats_fold(struct stats_shm *sh, uint32_t w)
 		stats_set(s, gauges[i], 0);
 }
 
+/* Counter id over all slots: the sum, or for redis_up the least. */
+static uint64_t
+stats_sum(const struct stats_shm *sh, int id)
+{
+	uint64_t v, sum = 0;
+	uint32_t w;
+
+	for (w = 0; w < sh->sh_workers; w++) {
+		v = __atomic_load_n(&sh->sh_slot[w].ss_v[id], __ATOMIC_RELAXED);
+		if (id == STAT_REDIS_UP && (w == 0 || v < sum))
+			sum = v;
+		else if (id != STAT_REDIS_UP)
+			sum += v;
+	}
+	return sum;
+}
+
 size_t
 stats_format(const struct stats_shm *sh, char *buf, size_t size)
 {
 	uint64_t sum;
 	size_t len = 0;
-	uint32_t w;
 	int id, n;
 
 	for (id = 0; id < STAT_COUNT; id++) {
-		if (stats_names[id] == NULL)
+		if (stats_names[id] == NULL ||
+		    (id >= STAT_REDIS_UP && id <= STAT_REDIS_LOST &&
+		    !sh->sh_cluster))
 			continue;
-		sum = 0;
-		for (w = 0; w < sh->sh_workers; w++)
-			sum += __atomic_load_n(&sh->sh_slot[w].ss_v[id],
-			    __ATOMIC_RELAXED);
+		sum = stats_sum(sh, id);
 		n = snprintf(buf + len, size - len, "%s %" PRIu64 "\n",
 		    stats_names[id], sum);
 		if (n < 0 || (size_t)n >= size - len)

@@ -46,6 +46,11 @@ enum stat_id {
 	STAT_LAT_COUNT,		/* ... every message timed */
 	STAT_LAT_SUM,		/* ... their sum, ms */
 	STAT_EPOCH,		/* the worker's history epoch (internal) */
+	STAT_REDIS_UP,		/* cluster: the worker's Redis link is up, 0/1 */
+	STAT_REDIS_IN,		/* cluster: messages received from Redis */
+	STAT_REDIS_OUT,		/* cluster: messages published through it */
+	STAT_REDIS_RECONNECTS,	/* cluster: links made again after a loss */
+	STAT_REDIS_LOST,	/* cluster: publishes refused or unanswered */
 	STAT_COUNT
 };
 
@@ -61,6 +66,7 @@ struct stats_slot {
 struct stats_shm {
 	int64_t		 sh_conns;	/* connections held against the cap */
 	uint32_t	 sh_workers;	/* slots in sh_slot */
+	uint32_t	 sh_cluster;	/* 1: show the cluster's counters */
 	struct stats_slot sh_slot[] __attribute__((aligned(64)));
 };
 
@@ -113,8 +119,10 @@ void		 stats_cap_put(struct stats_shm *, int64_t);
 void		 stats_fold(struct stats_shm *, uint32_t);
 
 /*
- * Format "name value" lines summed over all slots into buf.  Returns
- * the length, truncated to size - 1 like snprintf.
+ * Format "name value" lines summed over all slots into buf (redis_up is
+ * the least over them: 1 only when every worker's link is up; the
+ * cluster's lines only when sh_cluster is set).  Returns the length,
+ * truncated to size - 1 like snprintf.
  */
 size_t		 stats_format(const struct stats_shm *, char *, size_t);
 

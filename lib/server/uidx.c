@@ -62,6 +62,13 @@ uidx_init(struct uidx *ux, uint32_t nfd, uidx_key_fn *key, void *arg)
 }
 
 void
+uidx_on_gone(struct uidx *ux, uidx_gone_fn *fn, void *arg)
+{
+	ux->ux_gone = fn;
+	ux->ux_garg = arg;
+}
+
+void
 uidx_free(struct uidx *ux)
 {
 	size_t slots = (size_t)ux->ux_mask + 1;
@@ -155,9 +162,10 @@ void
 uidx_logout(struct uidx *ux, int fd)
 {
 	struct uidx_link *l;
-	const char *id;
-	size_t len;
+	const char *id = NULL;
+	size_t len = 0;
 	uint32_t i;
+	int gone = 0;
 
 	if (fd < 0 || (uint32_t)fd >= ux->ux_nfd)
 		return;
@@ -171,13 +179,17 @@ uidx_logout(struct uidx *ux, int fd)
 		i = uidx_find(ux, id, len, owner_hash(id, len));
 		if (l->ul_next != 0)
 			ux->ux_slot[i].us_fd = l->ul_next;
-		else
+		else {
 			uidx_delete(ux, i);
+			gone = 1;
+		}
 	}
 	if (l->ul_next != 0)
 		ux->ux_link[l->ul_next - 1].ul_prev = l->ul_prev;
 	l->ul_next = l->ul_prev = 0;
 	ux->ux_conns--;
+	if (gone && ux->ux_gone != NULL)
+		ux->ux_gone(ux->ux_garg, id, len);
 }
 
 int

@@ -17,6 +17,9 @@
 /* The Id a logged-in fd was logged in with; the index keeps no copy. */
 typedef const char *uidx_key_fn(void *, int, size_t *);
 
+/* The last fd of Id id[0..len) logged out (uidx_on_gone). */
+typedef void uidx_gone_fn(void *, const char *, size_t);
+
 struct uidx_slot {
 	uint32_t	 us_fd;		/* head fd + 1; 0 means empty */
 	uint32_t	 us_hash;	/* hash of the Id, to skip compares */
@@ -39,6 +42,8 @@ struct uidx {
 	uint32_t	 ux_conns;	/* logged-in connections */
 	uidx_key_fn	*ux_key;
 	void		*ux_arg;
+	uidx_gone_fn	*ux_gone;	/* or NULL */
+	void		*ux_garg;
 };
 
 /*
@@ -46,6 +51,12 @@ struct uidx {
  * pages cost nothing.  Returns 0, or -1 with errno (EINVAL, ENOMEM).
  */
 int	uidx_init(struct uidx *, uint32_t, uidx_key_fn *, void *);
+
+/*
+ * From now on call fn(arg, id, len) whenever the last fd of an Id logs
+ * out, after it is out (ux_conns already counts it out).
+ */
+void	uidx_on_gone(struct uidx *, uidx_gone_fn *, void *);
 
 /* Release the index's memory. */
 void	uidx_free(struct uidx *);

@@ -11,12 +11,17 @@
  * one after another, as from a pipeline.  The same bytes, cut into
  * arguments, are encoded as a command, which must parse back to them.
  * Every buffer parsed is an exact-size heap copy, so ASan sees a read
- * past it.
+ * past it.  Each reply is also read as cometd's cluster reads Redis
+ * (lib/server/cluster_wire.c): a push, a resume answer, a publish count;
+ * what those accept must lie inside the reply and round-trip.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/blob.h"
+#include "server/cluster_wire.h"
+#include "server/msgid.h"
 #include "server/resp.h"
 
 #define NITEMS	64
@@ -163,6 +168,82 @@ encode(const uint8_t *p, size_t len)
 	free(buf);
 }
 
+/* bytes [p, p + n) lie inside [buf, buf + len) */
+static int
+inside(const char *p, size_t n, const char *buf, size_t len)
+{
+	return p >= buf && p <= buf + len && n <= (size_t)(buf + len - p);
+}
+
+/* An id survives being written and read back unchanged. */
+static void
+id_trip(const struct msgid *id)
+{
+	char s[MSGID_MAX + 1];
+	struct msgid back;
+
+	if (msgid_parse(s, msgid_format(s, id), &back) == -1 ||
+	    msgid_cmp(&back, id) != 0)
+		abort();
+}
+
+/* cluster_wire_each's view: every message in order, inside the reply. */
+struct replay {
+	const char	*rp_buf;
+	size_t		 rp_len;
+	uint32_t	 rp_n;
+};
+
+static void
+replay_one(void *arg, struct blob *b)
+{
+	struct replay *rp = arg;
+
+	id_trip(&b->b_id);
+	if (b->b_ref != 1)
+		abort();
+	rp->rp_n++;
+}
+
+/* The reply at p[0..len) as the cluster reads it. */
+static void
+cluster(const uint8_t *p, size_t len, const struct resp_limits *lim)
+{
+	struct resp_item it[NITEMS];
+	struct cluster_found f;
+	struct cluster_msg m;
+	struct replay rp;
+	size_t n, used;
+	long long count;
+	char *buf;
+
+	if ((buf = malloc(len + (len == 0))) == NULL)
+		abort();
+	memcpy(buf, p, len);
+	if (resp_parse(buf, len, lim, it, &n, &used) == RESP_OK) {
+		if (cluster_wire_push(it, n, &m) == 0) {
+			if ((m.cm_id != NULL && (m.cm_idlen == 0 ||
+			    !inside(m.cm_id, m.cm_idlen, buf, used))) ||
+			    !inside(m.cm_data, m.cm_len, buf, used))
+				abort();
+			id_trip(&m.cm_mid);
+		}
+		if (cluster_wire_found(it, n, &f) == 0) {
+			if (f.cf_gap > HISTORY_UNKNOWN || 3 + 2 * (size_t)f.cf_n
+			    != n)
+				abort();
+			id_trip(&f.cf_pos);
+			memset(&rp, 0, sizeof(rp));
+			cluster_wire_each(&f, replay_one, &rp);
+			if (rp.rp_n != f.cf_n)
+				abort();
+		}
+		if (cluster_wire_published(it, n, &count) == 0 && count < 0)
+			abort();
+	}
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -180,6 +261,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	for (off = 0; off < len; off += whole.r_used) {
 		parse(data + off, len - off, &lim, &whole);
 		prefixes(data + off, len - off, &lim, &whole);
+		cluster(data + off, len - off, &lim);
 		if (whole.r_st != RESP_OK)
 			break;
 		if (check_tree(whole.r_it, whole.r_n, 0, lim.rl_maxdepth) !=
