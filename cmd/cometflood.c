@@ -19,10 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "flood/feed.h"
 #include "flood/flood.h"
 #include "opt.h"
 #include "flood/pool.h"
+#include "flood/ports.h"
 #include "flood/resolve.h"
 #include "flood/url.h"
 
@@ -35,6 +37,10 @@ struct run {
 	struct feed	 ru_feed;
 	struct pool	 ru_pool;
 	struct flood_conf ru_conf;
+	struct ports	 ru_ports;	/* source port per address pair */
+	struct addr_range ru_bind;	/* -b; ar_count 0: none */
+	uint64_t	 ru_nbind;	/* source addresses handed out */
+	int		 ru_kports;	/* -k: the kernel picks ports */
 	int		 ru_sig;		/* signalfd: INT, TERM, CHLD */
 	int		 ru_tsv;
 	long long	 ru_every;	/* report period, ms */
@@ -55,7 +61,7 @@ struct run {
 static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: cometflood [-Vh] [-b addr[-addr]] [-c inflight] "
+	fprintf(fp, "usage: cometflood [-Vhk] [-b addr[-addr]] [-c inflight] "
 	    "[-d duration] [-j workers] [-o tsv] [-r period] [-t timeout] "
 	    "[-w wait] [file ...]\n");
 	exit(status);
@@ -93,7 +99,7 @@ worker_main(int index, int in, struct flood_stats *st, void *arg)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != r->ru_parent)
 		return 1;
-	conf.fo_index = index;
+	(void)index;
 	if (flood_run(&conf, in, st, closed_line) == -1) {
 		warn("worker %d", index);
 		return 1;
@@ -105,7 +111,8 @@ worker_main(int index, int in, struct flood_stats *st, void *arg)
 static int
 make_record(struct run *r, char *line, size_t len)
 {
-	struct sockaddr_in sin;
+	struct flood_rec rec;
+	struct in_addr a;
 	struct url u;
 	enum url_err e;
 	const char *why;
@@ -118,20 +125,27 @@ make_record(struct run *r, char *line, size_t len)
 		    (int)len, line);
 		return -1;
 	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_port = htons(u.u_port);
-	if (resolve_host(u.u_host, u.u_hostlen, &sin.sin_addr, &why) == -1) {
+	memset(&rec, 0, sizeof(rec));
+	if (resolve_host(u.u_host, u.u_hostlen, &a, &why) == -1) {
 		warnx("%s:%lu: %.*s: %s", feed_name(&r->ru_feed),
 		    r->ru_feed.fe_line, (int)u.u_hostlen, u.u_host, why);
 		return -1;
 	}
+	rec.fr_addr = a.s_addr;
+	rec.fr_port = htons(u.u_port);
+	if (r->ru_bind.ar_count)
+		rec.fr_saddr = addr_range_nth(&r->ru_bind,
+		    r->ru_nbind++).s_addr;
 	if ((n = url_request(&u, req, sizeof(req))) == -1 ||
-	    (r->ru_reclen = flood_rec_pack(r->ru_rec, sizeof(r->ru_rec), &sin,
-	    req, n)) == 0) {
+	    n > FLOOD_REQMAX) {
 		warnx("%s:%lu: URL too long", feed_name(&r->ru_feed),
 		    r->ru_feed.fe_line);
 		return -1;
 	}
+	rec.fr_sport = ports_next(&r->ru_ports, rec.fr_saddr, rec.fr_addr,
+	    rec.fr_port);
+	r->ru_reclen = flood_rec_pack(r->ru_rec, sizeof(r->ru_rec), &rec, req,
+	    n);
 	return 0;
 }
 
@@ -210,7 +224,7 @@ report(struct run *r)
 	if (dt <= 0)
 		dt = 1e-3;
 	if (r->ru_tsv)
-		printf("%.1f\t%llu\t%llu\t%llu\t%llu\t%.1f\t%.1f\n", t,
+		printf("%.3f\t%llu\t%llu\t%llu\t%llu\t%.1f\t%.1f\n", t,
 		    (unsigned long long)s.st_active,
 		    (unsigned long long)s.st_closed,
 		    (unsigned long long)s.st_chunks,
@@ -399,6 +413,26 @@ setup_signals(void)
 	return fd;
 }
 
+/*
+ * Source ports: the kernel's range, handed out per address pair, unless
+ * -k leaves the choice to the kernel (or the range cannot be read).
+ */
+static void
+setup_ports(struct run *r)
+{
+	struct timespec ts;
+	uint16_t lo = 0, hi = 0;
+
+	if (!r->ru_kports && ports_range(&lo, &hi) == -1) {
+		warn("ip_local_port_range: the kernel picks source ports");
+		lo = 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ports_init(&r->ru_ports, lo, hi, (uint32_t)(getpid() ^ ts.tv_nsec));
+	r->ru_conf.fo_port_lo = lo;
+	r->ru_conf.fo_port_hi = lo ? hi : 0;
+}
+
 /* As many descriptors as allowed; returns the limit. */
 static unsigned
 raise_nofile(void)
@@ -431,12 +465,12 @@ main(int argc, char *argv[])
 	r.ru_every = 10000;
 	r.ru_hold = -1;
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "Vb:c:d:hj:o:r:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "Vb:c:d:hj:ko:r:t:w:")) != -1) {
 		switch (ch) {
 		case 'V':
 			opt_version();
 		case 'b':
-			if (addr_range_parse(optarg, &r.ru_conf.fo_bind) == -1)
+			if (addr_range_parse(optarg, &r.ru_bind) == -1)
 				opt_bad(ch, optarg, "not an IPv4 address or "
 				    "range (a.b.c.d-a.b.c.e)");
 			break;
@@ -451,6 +485,9 @@ main(int argc, char *argv[])
 		case 'j':
 			jobs = opt_number(ch, optarg, 1, MAXWORKERS);
 			break;
+		case 'k':
+			r.ru_kports = 1;
+			break;
 		case 'o':
 			if (strcmp(optarg, "tsv") != 0 &&
 			    strcmp(optarg, "stats") != 0)
@@ -458,7 +495,7 @@ main(int argc, char *argv[])
 			r.ru_tsv = strcmp(optarg, "tsv") == 0;
 			break;
 		case 'r':
-			r.ru_every = opt_duration(ch, optarg, 100, DAY_MS);
+			r.ru_every = opt_duration(ch, optarg, 10, DAY_MS);
 			break;
 		case 't':
 			r.ru_conf.fo_timeout_ms = opt_duration(ch, optarg, 0,
@@ -474,6 +511,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	setup_ports(&r);
 	nofile = raise_nofile();
 	r.ru_conf.fo_maxconn = nofile;
 	r.ru_sig = setup_signals();

@@ -1,8 +1,8 @@
 /*
  * cometgen: print the URLs a flood connects to, one a line, e.g.
  * "http://localhost:8000/test/1".  -a spreads the host part over a range
- * of addresses so that one flood can go past the ~28k ports a single
- * address pair allows.
+ * of addresses so that one flood can go past the ports of one address
+ * pair's ephemeral range.
  */
 #include <arpa/inet.h>
 

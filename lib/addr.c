@@ -1,8 +1,9 @@
 /*
  * addr.c: ranges of IPv4 addresses.  A flood spreads its connections
  * over many loopback addresses because one (source, destination, port)
- * triple only has ~28k ephemeral ports; cometgen -a and cometflood -b
- * both take "first-last" or a single address.
+ * triple has only the ephemeral range's ports (28,232 by default);
+ * cometgen -a and cometflood -b both take "first-last" or a single
+ * address.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -30,6 +30,10 @@
 #include "reader.h"
 #include "flood.h"
 
+#ifndef IP_LOCAL_PORT_RANGE
+#define IP_LOCAL_PORT_RANGE	51	/* Linux 6.3: a socket's own range */
+#endif
+
 #define NEVENTS		4096		/* events per epoll_wait */
 #define RBUFSZ		65536		/* the shared receive buffer */
 #define INBUFSZ		16384		/* records not yet started */
@@ -38,6 +42,8 @@
 #define NAP_US		5000		/* pause after a thin pass */
 #endif
 #define NAP_EVENTS	64		/* a pass with fewer events is thin */
+#define PORT_TRIES	32		/* source ports tried before the
+					   kernel's own search */
 
 enum { C_FREE, C_CONNECTING, C_HEAD, C_ACTIVE };
 
@@ -73,7 +79,8 @@ struct flood {
 	char		*f_rbuf;
 	struct epoll_event *f_ev;
 	uint64_t	 f_t0, f_now;	/* µs, monotonic */
-	uint64_t	 f_nbind;	/* source addresses handed out */
+	int		 f_norange;	/* the kernel lacks IP_LOCAL_PORT_RANGE */
+	uint32_t	 f_rand;	/* xorshift state: ports to retry */
 	uint64_t	 f_next_scan;	/* µs of the next timeout scan */
 	size_t		 f_slotsz;	/* bytes mapped for f_slot */
 	int		 f_trimmed;	/* f_slot released: input is done */
@@ -146,9 +153,32 @@ fconn_close(struct flood *f, int fd, const char *why)
 	close(fd);
 }
 
-/* Open a socket to rec's address; returns the fd or -1 with errno. */
+/*
+ * Narrow fd's port range to the one port chosen for it, so connect()
+ * tries that port alone.  A kernel without the option (before 6.3)
+ * picks the port itself, as it always did.
+ */
 static int
-fconn_socket(struct flood *f, const struct flood_rec *rec)
+fconn_port(struct flood *f, int fd, uint16_t port)
+{
+	uint32_t range = (uint32_t)port << 16 | port;
+
+	if (f->f_norange || setsockopt(fd, IPPROTO_IP, IP_LOCAL_PORT_RANGE,
+	    &range, sizeof(range)) == 0)
+		return 0;
+	if (errno != ENOPROTOOPT)
+		return -1;
+	f->f_norange = 1;
+	return 0;
+}
+
+/*
+ * Open a socket to rec's address from source port sport (0: the
+ * kernel's choice); returns the fd or -1 with errno.  EADDRNOTAVAIL
+ * with a sport means that port is taken for this pair.
+ */
+static int
+fconn_socket(struct flood *f, const struct flood_rec *rec, uint16_t sport)
 {
 	struct linger lg = { 1, 0 };
 	struct sockaddr_in sin;
@@ -164,12 +194,12 @@ fconn_socket(struct flood *f, const struct flood_rec *rec)
 	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1)
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1 ||
+	    (sport && fconn_port(f, fd, sport) == -1))
 		goto fail;
-	if (f->f_conf->fo_bind.ar_count) {
+	if (rec->fr_saddr) {
 		/* the port is picked at connect(), per destination */
-		sin.sin_addr = addr_range_nth(&f->f_conf->fo_bind,
-		    f->f_nbind++ + f->f_conf->fo_index);
+		sin.sin_addr.s_addr = rec->fr_saddr;
 		if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 		    sizeof(one)) == -1 ||
 		    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
@@ -189,6 +219,33 @@ fail:
 }
 
 /*
+ * Open rec's socket from its chosen port.  Another socket may hold that
+ * port: one bound to it (a listener in the ephemeral range, even one
+ * gone but in TIME_WAIT), or a second flood towards the same pair.  Then
+ * try random ports of the range, each free with the odds of the pair's
+ * unused share, and at last let the kernel search.  Returns the fd or -1
+ * with errno.
+ */
+static int
+fconn_open(struct flood *f, const struct flood_rec *rec)
+{
+	uint32_t span = f->f_conf->fo_port_hi - f->f_conf->fo_port_lo + 1;
+	uint16_t port = rec->fr_sport;
+	int fd, tries;
+
+	for (tries = 0; port != 0 && tries < PORT_TRIES; tries++) {
+		if ((fd = fconn_socket(f, rec, port)) != -1 ||
+		    errno != EADDRNOTAVAIL)
+			return fd;
+		f->f_rand ^= f->f_rand << 13;
+		f->f_rand ^= f->f_rand >> 17;
+		f->f_rand ^= f->f_rand << 5;
+		port = f->f_conf->fo_port_lo + f->f_rand % span;
+	}
+	return fconn_socket(f, rec, 0);
+}
+
+/*
  * Start one connection for rec; failures are counted as Closed.  On
  * loopback the handshake has usually completed inside connect(), so the
  * request is written at once and the socket goes straight to waiting for
@@ -205,7 +262,7 @@ fconn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	unsigned i;
 	int fd;
 
-	if ((fd = fconn_socket(f, rec)) == -1) {
+	if ((fd = fconn_open(f, rec)) == -1) {
 		note_closed(f, reason_errno(f, errno));
 		return;
 	}
@@ -432,6 +489,7 @@ flood_init(struct flood *f, const struct flood_conf *conf, int in,
 	f->f_closed = closed;
 	f->f_in = in;
 	f->f_nconn = conf->fo_maxconn;
+	f->f_rand = (uint32_t)getpid() * 2654435761u | 1;
 	/* calloc of big tables maps zero pages: untouched entries cost 0 */
 	f->f_conn = calloc(f->f_nconn, sizeof(*f->f_conn));
 	f->f_slotsz = conf->fo_inflight * sizeof(*f->f_slot);
@@ -559,22 +617,19 @@ flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
 }
 
 /*
- * Pack one record for a worker into buf: the destination and the
- * request bytes.  Returns the record's size, or 0 if it does not fit in
- * size bytes or the request is longer than FLOOD_REQMAX.
+ * Pack one record for a worker into buf: rec (its fr_len is set here)
+ * and the request bytes.  Returns the record's size, or 0 if it does not
+ * fit in size bytes or the request is longer than FLOOD_REQMAX.
  */
 size_t
-flood_rec_pack(char *buf, size_t size, const struct sockaddr_in *to,
+flood_rec_pack(char *buf, size_t size, struct flood_rec *rec,
     const char *req, size_t len)
 {
-	struct flood_rec rec;
-
-	if (len > FLOOD_REQMAX || size < sizeof(rec) + len)
+	if (len > FLOOD_REQMAX || size < sizeof(*rec) + len)
 		return 0;
-	rec.fr_len = len;
-	rec.fr_port = to->sin_port;
-	rec.fr_addr = to->sin_addr.s_addr;
-	memcpy(buf, &rec, sizeof(rec));
-	memcpy(buf + sizeof(rec), req, len);
-	return sizeof(rec) + len;
+	rec->fr_len = len;
+	rec->fr_pad = 0;
+	memcpy(buf, rec, sizeof(*rec));
+	memcpy(buf + sizeof(*rec), req, len);
+	return sizeof(*rec) + len;
 }

@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
 #include "hist.h"
 
 #define FLOOD_REQMAX	480	/* longest GET request a URL may make */
@@ -19,6 +18,11 @@ struct flood_rec {
 	uint16_t	fr_len;		/* request bytes that follow */
 	uint16_t	fr_port;	/* network order */
 	uint32_t	fr_addr;	/* IPv4, network order */
+	uint32_t	fr_saddr;	/* source address, network order;
+					   0: the kernel's */
+	uint16_t	fr_sport;	/* source port, host order; 0: the
+					   kernel's */
+	uint16_t	fr_pad;
 };
 
 /*
@@ -38,11 +42,11 @@ struct flood_stats {
 };
 
 struct flood_conf {
-	struct addr_range fo_bind;	/* source addresses; count 0: none */
 	unsigned	fo_inflight;	/* connects in flight, max */
 	unsigned	fo_timeout_ms;	/* connect to head, 0: none */
-	unsigned	fo_index;	/* worker number, spreads -b */
 	unsigned	fo_maxconn;	/* connections this worker may hold */
+	uint16_t	fo_port_lo;	/* source ports handed out: the range */
+	uint16_t	fo_port_hi;	/* (0, 0: the kernel picks them) */
 };
 
 /* Called with a short reason for each connection that ends early. */
@@ -50,7 +54,7 @@ typedef void	flood_closed_fn(const char *);
 
 int	flood_run(const struct flood_conf *, int, struct flood_stats *,
 	    flood_closed_fn *);
-size_t	flood_rec_pack(char *, size_t, const struct sockaddr_in *,
-	    const char *, size_t);
+size_t	flood_rec_pack(char *, size_t, struct flood_rec *, const char *,
+	    size_t);
 
 #endif
