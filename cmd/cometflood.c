@@ -23,8 +23,10 @@
 #include "flood/feed.h"
 #include "flood/flood.h"
 #include "opt.h"
+#include "flood/pace.h"
 #include "flood/pool.h"
 #include "flood/ports.h"
+#include "flood/report.h"
 #include "flood/resolve.h"
 #include "flood/url.h"
 
@@ -32,6 +34,8 @@
 #define FD_RESERVE	32	/* a worker's own fds besides connections */
 #define DAY_MS		86400000LL
 #define YEAR_MS		(DAY_MS * 365)
+#define RATE_MAX	10000000	/* -R: connects a second */
+#define RATE_SLACK_NS	20000000	/* -R catches up 20 ms at most */
 
 struct run {
 	struct feed	 ru_feed;
@@ -41,14 +45,17 @@ struct run {
 	struct addr_range ru_bind;	/* -b; ar_count 0: none */
 	uint64_t	 ru_nbind;	/* source addresses handed out */
 	int		 ru_kports;	/* -k: the kernel picks ports */
+	struct pace	 ru_pace;	/* -w, -R */
+	long long	 ru_rate;	/* -R: connects a second; 0: none */
+	long long	 ru_jobs;	/* -j; 0: as many as needed */
+	int		 ru_tsv;		/* -o tsv */
+	struct report	 ru_report;
 	int		 ru_sig;		/* signalfd: INT, TERM, CHLD */
-	int		 ru_tsv;
 	long long	 ru_every;	/* report period, ms */
 	long long	 ru_hold;	/* ms to hold after the ramp; -1 ever */
-	long long	 ru_wait;	/* ms between opens */
 	uint64_t	 ru_t0, ru_now;	/* ms, monotonic */
-	uint64_t	 ru_next_report, ru_next_send, ru_end;
-	uint64_t	 ru_last_t, ru_last_conn, ru_last_chunks;
+	uint64_t	 ru_next_report, ru_end;
+	uint64_t	 ru_pace_ms;	/* ms until the next connect may go */
 	char		 ru_rec[sizeof(struct flood_rec) + FLOOD_REQMAX];
 	size_t		 ru_reclen;	/* a record waiting for its worker */
 	int		 ru_recw;
@@ -62,18 +69,28 @@ static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: cometflood [-Vhk] [-b addr[-addr]] [-c inflight] "
-	    "[-d duration] [-j workers] [-o tsv] [-r period] [-t timeout] "
-	    "[-w wait] [file ...]\n");
+	    "[-d duration] [-j workers] [-o tsv] [-R rate] [-r period] "
+	    "[-t timeout] [-w wait] [file ...]\n");
 	exit(status);
 }
 
 static uint64_t
-now_ms(void)
+now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Returns 1 if the pacing lets a connect go now, else sets ru_pace_ms. */
+static int
+pace_ok(struct run *r)
+{
+	uint64_t ns = pace_wait(&r->ru_pace, now_ns());
+
+	r->ru_pace_ms = (ns + 999999) / 1000000;
+	return ns == 0;
 }
 
 /* A worker's Closed line: one write, so workers never interleave. */
@@ -174,15 +191,10 @@ pump(struct run *r)
 
 	for (;;) {
 		if (r->ru_reclen > 0) {
-			if (!queue_record(r))
+			if (!pace_ok(r) || !queue_record(r))
 				return;
-			if (r->ru_wait > 0) {
-				r->ru_next_send = r->ru_now + r->ru_wait;
-				return;
-			}
+			pace_sent(&r->ru_pace);
 		}
-		if (r->ru_wait > 0 && r->ru_now < r->ru_next_send)
-			return;
 		res = feed_line(&r->ru_feed, &line, &len);
 		if (res == FEED_MORE)
 			return;
@@ -211,48 +223,29 @@ pump(struct run *r)
 	}
 }
 
-/* One report line: Stats, or a tsv row. */
+/* One report line: Stats, or a tsv row; final for the one at the end. */
 static void
-report(struct run *r)
+report(struct run *r, int final)
 {
 	struct flood_stats s;
-	double t, dt;
+	char line[256];
+	int n;
 
 	pool_sum(&r->ru_pool, &s, 0);
-	t = (r->ru_now - r->ru_t0) / 1000.0;
-	dt = (r->ru_now - r->ru_last_t) / 1000.0;
-	if (dt <= 0)
-		dt = 1e-3;
-	if (r->ru_tsv)
-		printf("%.3f\t%llu\t%llu\t%llu\t%llu\t%.1f\t%.1f\n", t,
-		    (unsigned long long)s.st_active,
-		    (unsigned long long)s.st_closed,
-		    (unsigned long long)s.st_chunks,
-		    (unsigned long long)s.st_bytes,
-		    (s.st_connects - r->ru_last_conn) / dt,
-		    (s.st_chunks - r->ru_last_chunks) / dt);
-	else
-		printf("Stats: {%llu,%llu,%llu}\n",
-		    (unsigned long long)s.st_active,
-		    (unsigned long long)s.st_closed,
-		    (unsigned long long)s.st_chunks);
+	if ((n = report_line(&r->ru_report, r->ru_now, &s, final, line,
+	    sizeof(line))) > 0)
+		fwrite(line, 1, n, stdout);
 	fflush(stdout);
-	r->ru_last_t = r->ru_now;
-	r->ru_last_conn = s.st_connects;
-	r->ru_last_chunks = s.st_chunks;
 }
 
 static void
 summary_line(const char *name, const struct hist *h, double scale)
 {
-	if (h->h_count == 0) {
-		printf("summary\t%s\t-\t-\t-\n", name);
-		return;
-	}
-	printf("summary\t%s\t%.*f\t%.*f\t%.*f\n", name,
-	    scale < 1 ? 2 : 0, hist_quantile(h, 0.50) * scale,
-	    scale < 1 ? 2 : 0, hist_quantile(h, 0.99) * scale,
-	    scale < 1 ? 2 : 0, h->h_max * scale);
+	char line[256];
+	int n;
+
+	if ((n = report_summary(name, h, scale, line, sizeof(line))) > 0)
+		fwrite(line, 1, n, stdout);
 }
 
 /* The end: stop the workers, print the final report and the summary. */
@@ -262,8 +255,8 @@ finish(struct run *r)
 	struct flood_stats s;
 
 	pool_stop(&r->ru_pool);
-	r->ru_now = now_ms();
-	report(r);
+	r->ru_now = now_ns() / 1000000;
+	report(r, 1);
 	pool_sum(&r->ru_pool, &s, 1);
 	summary_line("connect_ms", &s.st_connect_us, 0.001);
 	summary_line("interarrival_ms", &s.st_inter_ms, 1);
@@ -300,9 +293,9 @@ next_timeout(struct run *r)
 {
 	uint64_t due = r->ru_next_report;
 
-	if (r->ru_wait > 0 && r->ru_next_send > r->ru_now &&
-	    r->ru_next_send < due)
-		due = r->ru_next_send;
+	if (r->ru_reclen > 0 && r->ru_pace_ms > 0 &&
+	    r->ru_now + r->ru_pace_ms < due)
+		due = r->ru_now + r->ru_pace_ms;
 	if (r->ru_end && r->ru_end < due)
 		due = r->ru_end;
 	if (r->ru_closed && !r->ru_end && r->ru_hold >= 0 &&
@@ -317,7 +310,7 @@ tick(struct run *r)
 {
 	int i;
 
-	r->ru_now = now_ms();
+	r->ru_now = now_ns() / 1000000;
 	pump(r);
 	for (i = 0; i < r->ru_pool.pl_n; i++)
 		pool_flush(&r->ru_pool, i);
@@ -332,7 +325,7 @@ tick(struct run *r)
 	if (r->ru_end && r->ru_now >= r->ru_end)
 		return 1;
 	if (r->ru_now >= r->ru_next_report) {
-		report(r);
+		report(r, 0);
 		r->ru_next_report += r->ru_every;
 		if (r->ru_next_report <= r->ru_now)
 			r->ru_next_report = r->ru_now + r->ru_every;
@@ -350,8 +343,7 @@ run_loop(struct run *r)
 		n = 0;
 		pfd[n].fd = r->ru_sig;
 		pfd[n++].events = POLLIN;
-		in = !r->ru_eof && r->ru_reclen == 0 &&
-		    !(r->ru_wait > 0 && r->ru_now < r->ru_next_send);
+		in = !r->ru_eof && r->ru_reclen == 0;
 		if (in) {
 			pfd[n].fd = feed_fd(&r->ru_feed);
 			pfd[n++].events = POLLIN;
@@ -452,64 +444,87 @@ raise_nofile(void)
 	return rl.rlim_cur;
 }
 
+/* The options, into r; returns optind. */
+static int
+options(struct run *r, int argc, char *argv[])
+{
+	const char *rate = NULL;
+	long long wait = 0;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "R:Vb:c:d:hj:ko:r:t:w:")) != -1) {
+		switch (ch) {
+		case 'R':
+			r->ru_rate = opt_number(ch, optarg, 1, RATE_MAX);
+			rate = optarg;
+			break;
+		case 'V':
+			opt_version();
+		case 'b':
+			if (addr_range_parse(optarg, &r->ru_bind) == -1)
+				opt_bad(ch, optarg, "not an IPv4 address or "
+				    "range (a.b.c.d-a.b.c.e)");
+			break;
+		case 'c':
+			r->ru_conf.fo_inflight = opt_number(ch, optarg, 1,
+			    65535);
+			break;
+		case 'd':
+			r->ru_hold = opt_duration(ch, optarg, 0, YEAR_MS);
+			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'j':
+			r->ru_jobs = opt_number(ch, optarg, 1, MAXWORKERS);
+			break;
+		case 'k':
+			r->ru_kports = 1;
+			break;
+		case 'o':
+			if (strcmp(optarg, "tsv") != 0 &&
+			    strcmp(optarg, "stats") != 0)
+				opt_bad(ch, optarg, "must be tsv or stats");
+			r->ru_tsv = strcmp(optarg, "tsv") == 0;
+			break;
+		case 'r':
+			r->ru_every = opt_duration(ch, optarg, 10, DAY_MS);
+			break;
+		case 't':
+			r->ru_conf.fo_timeout_ms = opt_duration(ch, optarg, 0,
+			    DAY_MS);
+			break;
+		case 'w':
+			wait = opt_duration(ch, optarg, 0, 3600000);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (rate != NULL && wait > 0)
+		opt_bad('R', rate, "paces connects as -w does: give one");
+	if (rate != NULL)
+		pace_init(&r->ru_pace, 1000000000 / r->ru_rate, RATE_SLACK_NS);
+	else
+		pace_init(&r->ru_pace, wait * 1000000, 0);
+	return optind;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static struct run r;
-	long long jobs = 0;
 	unsigned nofile;
-	int ch;
+	char line[256];
+	int n;
 
 	r.ru_conf.fo_inflight = 256;
 	r.ru_conf.fo_timeout_ms = 30000;
 	r.ru_every = 10000;
 	r.ru_hold = -1;
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "Vb:c:d:hj:ko:r:t:w:")) != -1) {
-		switch (ch) {
-		case 'V':
-			opt_version();
-		case 'b':
-			if (addr_range_parse(optarg, &r.ru_bind) == -1)
-				opt_bad(ch, optarg, "not an IPv4 address or "
-				    "range (a.b.c.d-a.b.c.e)");
-			break;
-		case 'c':
-			r.ru_conf.fo_inflight = opt_number(ch, optarg, 1, 65535);
-			break;
-		case 'd':
-			r.ru_hold = opt_duration(ch, optarg, 0, YEAR_MS);
-			break;
-		case 'h':
-			usage(stdout, 0);
-		case 'j':
-			jobs = opt_number(ch, optarg, 1, MAXWORKERS);
-			break;
-		case 'k':
-			r.ru_kports = 1;
-			break;
-		case 'o':
-			if (strcmp(optarg, "tsv") != 0 &&
-			    strcmp(optarg, "stats") != 0)
-				opt_bad(ch, optarg, "must be tsv or stats");
-			r.ru_tsv = strcmp(optarg, "tsv") == 0;
-			break;
-		case 'r':
-			r.ru_every = opt_duration(ch, optarg, 10, DAY_MS);
-			break;
-		case 't':
-			r.ru_conf.fo_timeout_ms = opt_duration(ch, optarg, 0,
-			    DAY_MS);
-			break;
-		case 'w':
-			r.ru_wait = opt_duration(ch, optarg, 0, 3600000);
-			break;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	n = options(&r, argc, argv);
+	argc -= n;
+	argv += n;
 
 	setup_ports(&r);
 	nofile = raise_nofile();
@@ -517,15 +532,16 @@ main(int argc, char *argv[])
 	r.ru_sig = setup_signals();
 	r.ru_parent = getpid();
 	open_inputs(&r, argc, argv);
-	if (r.ru_tsv) {
-		printf("time\tactive\tclosed\tchunks\tbytes\tconn_s\t"
-		    "chunks_s\n");
+	r.ru_t0 = r.ru_now = now_ns() / 1000000;
+	r.ru_next_report = r.ru_t0 + r.ru_every;
+	report_init(&r.ru_report, r.ru_t0, r.ru_every, r.ru_tsv,
+	    r.ru_rate > 0);
+	if ((n = report_header(&r.ru_report, line, sizeof(line))) > 0) {
+		fwrite(line, 1, n, stdout);
 		fflush(stdout);
 	}
-	r.ru_t0 = r.ru_last_t = r.ru_now = now_ms();
-	r.ru_next_report = r.ru_t0 + r.ru_every;
-	if (pool_init(&r.ru_pool, jobs ? jobs : MAXWORKERS, jobs != 0,
-	    nofile - FD_RESERVE, worker_main, &r) == -1)
+	if (pool_init(&r.ru_pool, r.ru_jobs ? r.ru_jobs : MAXWORKERS,
+	    r.ru_jobs != 0, nofile - FD_RESERVE, worker_main, &r) == -1)
 		err(1, "workers");
 	run_loop(&r);
 	return finish(&r);

@@ -47,6 +47,50 @@ last_stats() {
 	[[ "$stderr" == "cometflood: -r 5ms: must be 10ms to 24h"$'\n'* ]]
 }
 
+@test "cometflood -R paces connects: never faster than asked, and all arrive" {
+	start_cometd -i 1h -w 2
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 300 >"$BATS_TEST_TMPDIR/urls"
+	run --separate-stderr cometflood -R 100 -d 0 -r 100ms -o tsv "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	# the run's own clock: when did all 300 become active?
+	t=$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 && $1 != "summary" && $2 >= 300 { print $1; exit }')
+	[ -n "$t" ]
+	# pacing can only be slowed by a busy machine, never sped up
+	awk -v t="$t" 'BEGIN { exit !(300 / t <= 100 * 1.1) }'
+	# Stats lines say the rate achieved
+	run --separate-stderr cometflood -R 200 -d 0 -r 100ms "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	[[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" =~ ^Stats:\ \{300,0,300\}\ [0-9]+\.[0-9]\ conn/s$ ]]
+	run -2 --separate-stderr cometflood -R 0
+	[[ "$stderr" == "cometflood: -R 0: must be 1 to 10000000"$'\n'* ]]
+	run -2 --separate-stderr cometflood -R 10 -w 1
+	[[ "$stderr" == "cometflood: -R 10: paces connects as -w does: give one"$'\n'* ]]
+}
+
+@test "cometflood -o tsv: the last row's rates are over a whole period, not the cut one" {
+	start_cometd -i 100ms -w 1
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 50 >"$BATS_TEST_TMPDIR/urls"
+	run --separate-stderr cometflood -d 2.5 -r 1 -o tsv "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	# rows: time active closed chunks bytes conn_s chunks_s; the last
+	# one's chunks_s must be its chunks over the 1 s ending there, the
+	# count 1 s before interpolated between the rows around it
+	printf '%s\n' "$output" | awk -F'\t' '
+	    NR > 1 && $1 != "summary" { n++; t[n] = $1; c[n] = $4; k[n] = $7 }
+	    END {
+		if (n < 3) { print "too few rows: " n; exit 1 }
+		te = t[n]; ce = c[n]; ts = te - 1
+		if (ts >= t[n - 1]) want = (ce - c[n - 1]) / (te - t[n - 1])
+		else {
+			i = n - 2
+			cs = c[i] + (c[i + 1] - c[i]) * (ts - t[i]) / (t[i + 1] - t[i])
+			want = ce - cs
+		}
+		d = k[n] - want; if (d < 0) d = -d
+		if (d > 0.005 * want + 0.2) { print "last chunks_s " k[n] ", want " want; exit 1 }
+	    }'
+}
+
 @test "cometflood: a missing input file is an error, status 1" {
 	run -1 --separate-stderr cometflood "$BATS_TEST_TMPDIR/none"
 	[[ "$stderr" == "cometflood: $BATS_TEST_TMPDIR/none: No such file"* ]]
@@ -61,7 +105,7 @@ last_stats() {
 	[[ "$final" =~ ^Stats:\ \{2000,0,([0-9]+)\}$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 4000 ]
 	[ -z "$stderr" ]
-	printf '%s\n' "$output" | grep -q "^summary	connect_ms	[0-9.]*	[0-9.]*	[0-9.]*$"
+	printf '%s\n' "$output" | grep -Eq "^summary	connect_ms	([0-9.]+	){4}2000$"
 	# chunks every 100 ms: the median gap is about that
 	p50=$(printf '%s\n' "$output" | awk -F'\t' '$2 == "interarrival_ms" { print $3 }')
 	[ "$p50" -ge 50 ] && [ "$p50" -le 1000 ]

@@ -189,9 +189,10 @@ tsv_rate() {
 	    'BEGIN { if (ta > tb) printf "%.0f\n", (a - b) / (ta - tb); else print "-" }'
 }
 
-# tsv_summary FILE NAME: "p50 p99 max" of a cometflood summary line.
+# tsv_summary FILE NAME: "p50 p99 max" of a cometflood summary line
+# ("summary NAME p50 p99 p999 max count").
 tsv_summary() {
-	awk -F '\t' -v n="$2" '$1 == "summary" && $2 == n { print $3, $4, $5 }' "$1"
+	awk -F '\t' -v n="$2" '$1 == "summary" && $2 == n { print $3, $4, $6 }' "$1"
 }
 
 # mem_total PID...: one cometmem -k sample of the PIDs; prints "rss sockets"

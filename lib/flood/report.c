@@ -1,0 +1,125 @@
+/*
+ * report.c: report lines.  Every rate is a difference of counters the
+ * workers keep in shared memory, divided by the time between two lines
+ * of the parent's clock.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+void
+report_init(struct report *rp, uint64_t t0, uint64_t every, int tsv,
+    int rate)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->rp_t0 = t0;
+	rp->rp_every = every;
+	rp->rp_tsv = tsv;
+	rp->rp_rate = rate;
+	rp->rp_snap[0].rs_t = rp->rp_snap[1].rs_t = t0;
+}
+
+int
+report_header(const struct report *rp, char *buf, size_t size)
+{
+	int n;
+
+	if (!rp->rp_tsv)
+		return 0;
+	n = snprintf(buf, size, "time\tactive\tclosed\tchunks\tbytes\tconn_s\t"
+	    "chunks_s\n");
+	return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
+/*
+ * The count of one counter (an offset into struct report_snap) at time
+ * t, interpolated between the two snapshots, or the first one's before
+ * it.
+ */
+static double
+report_at(const struct report *rp, size_t off, uint64_t t)
+{
+	const struct report_snap *a = &rp->rp_snap[0], *b = &rp->rp_snap[1];
+	uint64_t ca, cb;
+
+	memcpy(&ca, (const char *)a + off, sizeof(ca));
+	memcpy(&cb, (const char *)b + off, sizeof(cb));
+	if (t <= a->rs_t || b->rs_t <= a->rs_t)
+		return (double)ca;
+	if (t >= b->rs_t)
+		return (double)cb;
+	return ca + (double)(cb - ca) * (t - a->rs_t) / (b->rs_t - a->rs_t);
+}
+
+/* Per second of one counter, now at value v; see report_line. */
+static double
+report_rate(const struct report *rp, size_t off, uint64_t now, uint64_t v,
+    int final)
+{
+	const struct report_snap *a = &rp->rp_snap[0], *b = &rp->rp_snap[1];
+	uint64_t from;
+
+	if (!final || now - b->rs_t >= rp->rp_every)
+		from = b->rs_t;
+	else if (now - a->rs_t < rp->rp_every)
+		from = a->rs_t;		/* the run is that short */
+	else
+		from = now - rp->rp_every;
+	if (now <= from)
+		return 0;
+	return (v - report_at(rp, off, from)) * 1000.0 / (now - from);
+}
+
+int
+report_line(struct report *rp, uint64_t now, const struct flood_stats *s,
+    int final, char *buf, size_t size)
+{
+	double cs, ks, t = (now - rp->rp_t0) / 1000.0;
+	int n;
+
+	cs = report_rate(rp, offsetof(struct report_snap, rs_conn), now,
+	    s->st_connects, final);
+	ks = report_rate(rp, offsetof(struct report_snap, rs_chunks), now,
+	    s->st_chunks, final);
+	if (rp->rp_tsv)
+		n = snprintf(buf, size, "%.3f\t%llu\t%llu\t%llu\t%llu\t%.1f\t"
+		    "%.1f\n", t, (unsigned long long)s->st_active,
+		    (unsigned long long)s->st_closed,
+		    (unsigned long long)s->st_chunks,
+		    (unsigned long long)s->st_bytes, cs, ks);
+	else if (rp->rp_rate)
+		n = snprintf(buf, size, "Stats: {%llu,%llu,%llu} %.1f conn/s\n",
+		    (unsigned long long)s->st_active,
+		    (unsigned long long)s->st_closed,
+		    (unsigned long long)s->st_chunks, cs);
+	else
+		n = snprintf(buf, size, "Stats: {%llu,%llu,%llu}\n",
+		    (unsigned long long)s->st_active,
+		    (unsigned long long)s->st_closed,
+		    (unsigned long long)s->st_chunks);
+	if (!final) {
+		rp->rp_snap[0] = rp->rp_snap[1];
+		rp->rp_snap[1].rs_t = now;
+		rp->rp_snap[1].rs_conn = s->st_connects;
+		rp->rp_snap[1].rs_chunks = s->st_chunks;
+	}
+	return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
+int
+report_summary(const char *name, const struct hist *h, double scale,
+    char *buf, size_t size)
+{
+	int n, d = scale < 1 ? 2 : 0;	/* ms counted in µs, or in ms */
+
+	if (h->h_count == 0)
+		n = snprintf(buf, size, "summary\t%s\t-\t-\t-\t-\t0\n", name);
+	else
+		n = snprintf(buf, size, "summary\t%s\t%.*f\t%.*f\t%.*f\t%.*f\t"
+		    "%llu\n", name, d, hist_quantile(h, 0.50) * scale,
+		    d, hist_quantile(h, 0.99) * scale,
+		    d, hist_quantile(h, 0.999) * scale, d, h->h_max * scale,
+		    (unsigned long long)h->h_count);
+	return n < 0 || (size_t)n >= size ? -1 : n;
+}
