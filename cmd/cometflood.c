@@ -228,10 +228,10 @@ static void
 report(struct run *r, int final)
 {
 	struct flood_stats s;
-	char line[256];
+	char line[512];
 	int n;
 
-	pool_sum(&r->ru_pool, &s, 0);
+	pool_sum(&r->ru_pool, &s, r->ru_tsv ? POOL_LAT : 0);
 	if ((n = report_line(&r->ru_report, r->ru_now, &s, final, line,
 	    sizeof(line))) > 0)
 		fwrite(line, 1, n, stdout);
@@ -257,9 +257,10 @@ finish(struct run *r)
 	pool_stop(&r->ru_pool);
 	r->ru_now = now_ns() / 1000000;
 	report(r, 1);
-	pool_sum(&r->ru_pool, &s, 1);
+	pool_sum(&r->ru_pool, &s, POOL_HISTS);
 	summary_line("connect_ms", &s.st_connect_us, 0.001);
 	summary_line("interarrival_ms", &s.st_inter_ms, 1);
+	summary_line("latency_ms", &s.st_lat_us, 0.001);
 	fflush(stdout);
 	return s.st_closed > 0 || r->ru_failed ? 1 : 0;
 }

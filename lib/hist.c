@@ -60,6 +60,29 @@ hist_merge(struct hist *dst, const struct hist *src)
 }
 
 /*
+ * dst = a - b, for b an earlier state of a: the samples added between
+ * them.  The maximum is the top of the highest bucket left (a bucket's
+ * middle value, so within its ~3%), never above a's exact one.
+ */
+void
+hist_sub(struct hist *dst, const struct hist *a, const struct hist *b)
+{
+	unsigned i, top = 0;
+
+	dst->h_count = 0;
+	for (i = 0; i < HIST_N; i++) {
+		dst->h_bin[i] = a->h_bin[i] >= b->h_bin[i] ?
+		    a->h_bin[i] - b->h_bin[i] : 0;
+		dst->h_count += dst->h_bin[i];
+		if (dst->h_bin[i])
+			top = i;
+	}
+	dst->h_max = dst->h_count ? hist_value(top) : 0;
+	if (dst->h_max > a->h_max)
+		dst->h_max = a->h_max;
+}
+
+/*
  * Returns the value below which a fraction q (0..1) of the samples lie,
  * within the bucket precision and never above the exact maximum; 0 for
  * an empty histogram.

@@ -16,6 +16,8 @@ struct hist {
 
 void		hist_add(struct hist *, uint64_t);
 void		hist_merge(struct hist *, const struct hist *);
+void		hist_sub(struct hist *, const struct hist *,
+		    const struct hist *);
 uint64_t	hist_quantile(const struct hist *, double);
 
 #endif

@@ -111,16 +111,17 @@ last_stats() {
 	[ "$p50" -ge 50 ] && [ "$p50" -le 1000 ]
 }
 
-@test "cometflood -o tsv: a header, then rows of 7 numeric fields" {
+@test "cometflood -o tsv: a header, then rows of 13 fields, numbers or - for no latency sample" {
 	start_cometd -i 100ms
 	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 200 >"$BATS_TEST_TMPDIR/urls"
 	run --separate-stderr cometflood -o tsv -r 500ms -d 2 "$BATS_TEST_TMPDIR/urls"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "$(printf 'time\tactive\tclosed\tchunks\tbytes\tconn_s\tchunks_s')" ]
+	[ "${lines[0]}" = "$(printf 'time\tactive\tclosed\tchunks\tbytes\tconn_s\tchunks_s\tstamps\tstamps_cut\tlat_p50_ms\tlat_p99_ms\tlat_p999_ms\tlat_max_ms')" ]
 	rows=$(printf '%s\n' "$output" | awk -F'\t' '
 	    NR > 1 && $1 != "summary" {
-		if (NF != 7) { print "bad row: " $0; exit 1 }
-		for (i = 1; i <= 7; i++) if ($i !~ /^[0-9]+(\.[0-9]+)?$/) { print "bad field: " $0; exit 1 }
+		if (NF != 13) { print "bad row: " $0; exit 1 }
+		for (i = 1; i <= 9; i++) if ($i !~ /^[0-9]+(\.[0-9]+)?$/) { print "bad field: " $0; exit 1 }
+		for (; i <= 13; i++) if ($i != "-") { print "latency without stamps: " $0; exit 1 }
 		n++; last = $0; conns += $6 * 0
 	    }
 	    END { split(last, f, "\t"); print n, f[2], f[3], (f[5] > f[4] * 10) }')
@@ -129,7 +130,7 @@ last_stats() {
 	[ "$2" -eq 200 ]	# active in the final row
 	[ "$3" -eq 0 ]		# closed
 	[ "$4" -eq 1 ]		# bytes counted, more than 10 a chunk
-	[ "$(printf '%s\n' "$output" | grep -c '^summary	')" -eq 2 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^summary	')" -eq 3 ]
 }
 
 @test "a server answering 503 shows as Closed: status 503, exit 1" {
@@ -163,7 +164,7 @@ last_stats() {
 	wait_flood
 	[ "$FLOOD_STATUS" -eq 0 ]
 	[[ "$(last_stats)" =~ ^Stats:\ \{50,0,[0-9]+\}$ ]]
-	[ "$(tail -1 "$BATS_TEST_TMPDIR/flood.out" | cut -f1,2)" = "$(printf 'summary\tinterarrival_ms')" ]
+	[ "$(tail -3 "$BATS_TEST_TMPDIR/flood.out" | cut -f1,2 | tr '\n' ' ')" = "$(printf 'summary\tconnect_ms summary\tinterarrival_ms summary\tlatency_ms ')" ]
 	[ ! -s "$BATS_TEST_TMPDIR/flood.err" ]
 	# the RST close leaves the server with nothing open but /stats itself
 	wait_until 10 bash -c '[ "$(curl -s '"$URL"'/stats | awk "\$1 == \"active\" { print \$2 }")" = 1 ]'
@@ -275,4 +276,58 @@ start_floodserve() {
 	start_floodserve bad
 	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
 	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: bad framing$')" -eq 3 ]
+}
+
+# summary_of NAME FIELD: a field (p50 p99 p999 max count) of a summary line
+# in $output.
+summary_of() {
+	printf '%s\n' "$output" | awk -F'\t' -v n="$1" -v f="$2" '
+	    $1 == "summary" && $2 == n {
+		i = f == "p50" ? 3 : f == "p99" ? 4 : f == "p999" ? 5 : f == "max" ? 6 : 7
+		print $i }'
+}
+
+@test "latency: messages stamped 200 ms before they were sent measure 200 ms and more" {
+	start_floodserve late
+	run --separate-stderr cometflood -d 500ms -r 100ms -o tsv "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	[ "$(summary_of latency_ms count)" -eq 3 ]
+	# quantiles are bucket middles, within 3%; the maximum is exact
+	awk -v a="$(summary_of latency_ms p50)" -v b="$(summary_of latency_ms max)" \
+	    'BEGIN { exit !(a >= 194 && b >= 200 && b < 10000) }'
+	# the tsv rows: 3 stamps, and the interval that saw them says so
+	last=$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 && $1 != "summary"' | tail -1)
+	[ "$(printf '%s\n' "$last" | cut -f8,9)" = "$(printf '3\t0')" ]
+	printf '%s\n' "$output" | awk -F'\t' 'NR > 1 && $1 != "summary" && $10 != "-" { if ($10 >= 194 && $13 < 10000) ok = 1 } END { exit !ok }'
+}
+
+@test "latency: a stamp cut between two reads is counted as cut, never measured wrong" {
+	start_floodserve cut
+	run --separate-stderr cometflood -d 500ms -r 100ms -o tsv "$BATS_TEST_TMPDIR/urls"
+	[ "$status" -eq 0 ]
+	last=$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 && $1 != "summary"' | tail -1)
+	stamps=$(printf '%s\n' "$last" | cut -f8)
+	cut=$(printf '%s\n' "$last" | cut -f9)
+	# each of the 3 messages is either measured whole or counted as cut
+	[ $((stamps + cut)) -eq 3 ]
+	[ "$(summary_of latency_ms count)" -eq "$stamps" ]
+	[ "$stamps" -eq 0 ] || awk -v m="$(summary_of latency_ms max)" 'BEGIN { exit !(m < 10000) }'
+}
+
+@test "latency through cometd: a published stamp comes back as one sample per subscriber" {
+	start_cometd -i 1h -w 2
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 5 >"$BATS_TEST_TMPDIR/urls"
+	flood_bg -r 100ms -o tsv
+	wait_until 10 awk -F'\t' 'NR > 1 && $2 == 5 { f = 1 } END { exit !f }' "$BATS_TEST_TMPDIR/flood.out"
+	t=$(( $(date +%s%6N) - 300000 ))
+	for i in 1 2 3 4 5; do printf '%s\tt=%s n=%s\n' "$i" "$t" "$i"; done |
+	    curl -sS --data-binary @- "$URL/send" >/dev/null
+	wait_until 10 awk -F'\t' 'NR > 1 && $8 == 5 { f = 1 } END { exit !f }' "$BATS_TEST_TMPDIR/flood.out"
+	kill -TERM "$FLOOD_PID"
+	wait_flood
+	[ "$FLOOD_STATUS" -eq 0 ]
+	output=$(cat "$BATS_TEST_TMPDIR/flood.out")
+	[ "$(summary_of latency_ms count)" -eq 5 ]
+	awk -v a="$(summary_of latency_ms p50)" -v b="$(summary_of latency_ms max)" \
+	    'BEGIN { exit !(a >= 291 && b >= 300 && b < 10000) }'
 }

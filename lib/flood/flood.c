@@ -27,8 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reader.h"
 #include "flood.h"
+#include "reader.h"
+#include "stamp.h"
 
 #ifndef IP_LOCAL_PORT_RANGE
 #define IP_LOCAL_PORT_RANGE	51	/* Linux 6.3: a socket's own range */
@@ -365,6 +366,31 @@ fconn_chunks(struct flood *f, struct fconn *c, uint32_t k)
 	c->fc_last = now;
 }
 
+/*
+ * Latency: the send-time stamps in the bytes of one read, against the
+ * wall clock (the publisher's, if it runs on this host).
+ */
+static void
+flood_stamps(struct flood *f, const char *p, size_t n)
+{
+	struct timespec ts;
+	enum stamp_res res;
+	uint64_t now = 0, us;
+	size_t off = 0;
+
+	while ((res = stamp_next(p, n, &off, &us)) != STAMP_NONE) {
+		if (res == STAMP_CUT) {
+			f->f_st->st_cut++;
+			continue;
+		}
+		if (now == 0) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+		}
+		hist_add(&f->f_st->st_lat_us, now > us ? now - us : 0);
+	}
+}
+
 /* Data on a connection: one read into the shared buffer, decoded. */
 static void
 fconn_read(struct flood *f, int fd)
@@ -383,6 +409,7 @@ fconn_read(struct flood *f, int fd)
 		return;
 	}
 	f->f_st->st_bytes += n;
+	flood_stamps(f, p, n);
 	for (;;) {
 		k = 0;
 		ev = reader_feed(&c->fc_dec, p, n, &used, &k);

@@ -35,10 +35,12 @@ struct flood_stats {
 	uint64_t	st_chunks;	/* chunk-data units received */
 	uint64_t	st_bytes;	/* bytes read, heads and framing too */
 	uint64_t	st_connects;	/* connections that became active */
+	uint64_t	st_cut;		/* send-time stamps cut by a read */
 	uint32_t	st_idle;	/* input done and nothing in flight */
 	uint32_t	st_ready;	/* the worker is running */
 	struct hist	st_connect_us;	/* connect() to 200 head, µs */
 	struct hist	st_inter_ms;	/* between chunks of a connection */
+	struct hist	st_lat_us;	/* send-time stamp to read, µs */
 };
 
 struct flood_conf {

@@ -241,13 +241,28 @@ pool_stop(struct pool *p)
 
 #define LOAD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 
+/* Add src, which its worker may be writing, to dst. */
+static void
+merge_live(struct hist *dst, const struct hist *src)
+{
+	unsigned i;
+	uint64_t m;
+
+	for (i = 0; i < HIST_N; i++)
+		dst->h_bin[i] += LOAD(src->h_bin[i]);
+	dst->h_count += LOAD(src->h_count);
+	if ((m = LOAD(src->h_max)) > dst->h_max)
+		dst->h_max = m;
+}
+
 /*
- * Sum the workers' counters into *sum; with hists, merge their
- * histograms too (only safe once they have stopped).  A worker that
- * died counts its connections as closed.
+ * Sum the workers' counters into *sum, and the histograms what asks for
+ * (POOL_LAT, POOL_HISTS), while they run or after.  A histogram read
+ * while its worker writes it may miss the last samples, never more.  A
+ * worker that died counts its connections as closed.
  */
 void
-pool_sum(const struct pool *p, struct flood_stats *sum, int hists)
+pool_sum(const struct pool *p, struct flood_stats *sum, int what)
 {
 	const struct flood_stats *s;
 	int i;
@@ -263,9 +278,12 @@ pool_sum(const struct pool *p, struct flood_stats *sum, int hists)
 		sum->st_chunks += LOAD(s->st_chunks);
 		sum->st_bytes += LOAD(s->st_bytes);
 		sum->st_connects += LOAD(s->st_connects);
-		if (hists) {
-			hist_merge(&sum->st_connect_us, &s->st_connect_us);
-			hist_merge(&sum->st_inter_ms, &s->st_inter_ms);
+		sum->st_cut += LOAD(s->st_cut);
+		if (what & POOL_HISTS) {
+			merge_live(&sum->st_connect_us, &s->st_connect_us);
+			merge_live(&sum->st_inter_ms, &s->st_inter_ms);
 		}
+		if (what & (POOL_HISTS | POOL_LAT))
+			merge_live(&sum->st_lat_us, &s->st_lat_us);
 	}
 }

@@ -42,6 +42,9 @@ void	pool_close(struct pool *);
 int	pool_idle(const struct pool *);
 int	pool_reap(struct pool *);
 void	pool_stop(struct pool *);
+#define POOL_LAT	0x1	/* pool_sum: the latency histogram */
+#define POOL_HISTS	0x2	/* pool_sum: every histogram */
+
 void	pool_sum(const struct pool *, struct flood_stats *, int);
 
 #endif

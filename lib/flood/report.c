@@ -28,7 +28,8 @@ report_header(const struct report *rp, char *buf, size_t size)
 	if (!rp->rp_tsv)
 		return 0;
 	n = snprintf(buf, size, "time\tactive\tclosed\tchunks\tbytes\tconn_s\t"
-	    "chunks_s\n");
+	    "chunks_s\tstamps\tstamps_cut\tlat_p50_ms\tlat_p99_ms\t"
+	    "lat_p999_ms\tlat_max_ms\n");
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
@@ -71,23 +72,48 @@ report_rate(const struct report *rp, size_t off, uint64_t now, uint64_t v,
 	return (v - report_at(rp, off, from)) * 1000.0 / (now - from);
 }
 
+/* The latency columns of a row: the samples since the last one. */
+static int
+report_lat(struct report *rp, const struct hist *cum, char *buf, size_t size)
+{
+	struct hist h;
+	int n;
+
+	hist_sub(&h, cum, &rp->rp_lat);
+	rp->rp_lat = *cum;
+	if (h.h_count == 0)
+		n = snprintf(buf, size, "-\t-\t-\t-");
+	else
+		n = snprintf(buf, size, "%.2f\t%.2f\t%.2f\t%.2f",
+		    hist_quantile(&h, 0.50) / 1000.0,
+		    hist_quantile(&h, 0.99) / 1000.0,
+		    hist_quantile(&h, 0.999) / 1000.0, h.h_max / 1000.0);
+	return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
 int
 report_line(struct report *rp, uint64_t now, const struct flood_stats *s,
     int final, char *buf, size_t size)
 {
 	double cs, ks, t = (now - rp->rp_t0) / 1000.0;
+	char lat[96];
 	int n;
 
 	cs = report_rate(rp, offsetof(struct report_snap, rs_conn), now,
 	    s->st_connects, final);
 	ks = report_rate(rp, offsetof(struct report_snap, rs_chunks), now,
 	    s->st_chunks, final);
+	if (rp->rp_tsv && report_lat(rp, &s->st_lat_us, lat, sizeof(lat)) < 0)
+		return -1;
 	if (rp->rp_tsv)
 		n = snprintf(buf, size, "%.3f\t%llu\t%llu\t%llu\t%llu\t%.1f\t"
-		    "%.1f\n", t, (unsigned long long)s->st_active,
+		    "%.1f\t%llu\t%llu\t%s\n", t,
+		    (unsigned long long)s->st_active,
 		    (unsigned long long)s->st_closed,
 		    (unsigned long long)s->st_chunks,
-		    (unsigned long long)s->st_bytes, cs, ks);
+		    (unsigned long long)s->st_bytes, cs, ks,
+		    (unsigned long long)s->st_lat_us.h_count,
+		    (unsigned long long)s->st_cut, lat);
 	else if (rp->rp_rate)
 		n = snprintf(buf, size, "Stats: {%llu,%llu,%llu} %.1f conn/s\n",
 		    (unsigned long long)s->st_active,

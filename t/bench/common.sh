@@ -146,7 +146,8 @@ tsv_last() {
 # tsv_field LINE NAME: one field of a tsv report line by name.
 tsv_field() {
 	local i=0 f
-	for f in time active closed chunks bytes conn_s chunks_s; do
+	for f in time active closed chunks bytes conn_s chunks_s stamps \
+	    stamps_cut lat_p50_ms lat_p99_ms lat_p999_ms lat_max_ms; do
 		i=$((i + 1))
 		[ "$f" = "$2" ] && { cut -f "$i" <<<"$1"; return; }
 	done
