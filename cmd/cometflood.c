@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "base64.h"
 #include "flood/feed.h"
 #include "flood/flood.h"
 #include "opt.h"
@@ -49,6 +50,7 @@ struct run {
 	long long	 ru_rate;	/* -R: connects a second; 0: none */
 	long long	 ru_jobs;	/* -j; 0: as many as needed */
 	int		 ru_tsv;		/* -o tsv */
+	uint64_t	 ru_rand;	/* rand64 state */
 	struct report	 ru_report;
 	int		 ru_sig;		/* signalfd: INT, TERM, CHLD */
 	long long	 ru_every;	/* report period, ms */
@@ -70,8 +72,18 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: cometflood [-Vhk] [-b addr[-addr]] [-c inflight] "
 	    "[-d duration] [-j workers] [-o tsv] [-R rate] [-r period] "
-	    "[-t timeout] [-w wait] [file ...]\n");
+	    "[-s proto] [-t timeout] [-w wait] [file ...]\n");
 	exit(status);
+}
+
+/* xorshift64*: WebSocket keys need to differ, not to be secret. */
+static uint64_t
+rand64(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
 }
 
 static uint64_t
@@ -124,6 +136,36 @@ worker_main(int index, int in, struct flood_stats *st, void *arg)
 	return 0;
 }
 
+static const char *const protos[] = {
+	[FLOOD_CHUNKED] = "chunked", [FLOOD_SSE] = "sse", [FLOOD_WS] = "ws"
+};
+
+/* The header lines a request of this flood's protocol adds. */
+static const char *
+proto_headers(struct run *r)
+{
+	static char ws[160];
+	uint64_t key[2];
+	char b64[BASE64_LEN(sizeof(key)) + 1];
+
+	switch (r->ru_conf.fo_proto) {
+	case FLOOD_SSE:
+		return "Accept: text/event-stream\r\n";
+	case FLOOD_WS:
+		/* a key a proxy has never seen: random, not secret */
+		key[0] = rand64(&r->ru_rand);
+		key[1] = rand64(&r->ru_rand);
+		b64[base64_encode(key, sizeof(key), b64)] = '\0';
+		snprintf(ws, sizeof(ws), "Upgrade: websocket\r\nConnection: "
+		    "Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+		    "Sec-WebSocket-Key: %s\r\n", b64);
+		return ws;
+	case FLOOD_CHUNKED:
+		break;
+	}
+	return "";
+}
+
 /* Turn one input line into a record for a worker; -1 if it is bad. */
 static int
 make_record(struct run *r, char *line, size_t len)
@@ -153,10 +195,11 @@ make_record(struct run *r, char *line, size_t len)
 	if (r->ru_bind.ar_count)
 		rec.fr_saddr = addr_range_nth(&r->ru_bind,
 		    r->ru_nbind++).s_addr;
-	if ((n = url_request(&u, req, sizeof(req))) == -1 ||
-	    n > FLOOD_REQMAX) {
-		warnx("%s:%lu: URL too long", feed_name(&r->ru_feed),
-		    r->ru_feed.fe_line);
+	if ((n = url_request(&u, proto_headers(r), req, sizeof(req))) >
+	    FLOOD_REQMAX) {
+		warnx("%s:%lu: URL too long: %zu bytes, at most %d with -s %s",
+		    feed_name(&r->ru_feed), r->ru_feed.fe_line, len,
+		    FLOOD_REQMAX - (n - (int)len), protos[r->ru_conf.fo_proto]);
 		return -1;
 	}
 	rec.fr_sport = ports_next(&r->ru_ports, rec.fr_saddr, rec.fr_addr,
@@ -445,6 +488,18 @@ raise_nofile(void)
 	return rl.rlim_cur;
 }
 
+/* -s: a protocol's name. */
+static enum flood_proto
+opt_proto(int ch, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcmp(arg, protos[i]) == 0)
+			return (enum flood_proto)i;
+	opt_bad(ch, arg, "must be chunked, sse or ws");
+}
+
 /* The options, into r; returns optind. */
 static int
 options(struct run *r, int argc, char *argv[])
@@ -453,7 +508,7 @@ options(struct run *r, int argc, char *argv[])
 	long long wait = 0;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "R:Vb:c:d:hj:ko:r:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "R:Vb:c:d:hj:ko:r:s:t:w:")) != -1) {
 		switch (ch) {
 		case 'R':
 			r->ru_rate = opt_number(ch, optarg, 1, RATE_MAX);
@@ -490,6 +545,9 @@ options(struct run *r, int argc, char *argv[])
 		case 'r':
 			r->ru_every = opt_duration(ch, optarg, 10, DAY_MS);
 			break;
+		case 's':
+			r->ru_conf.fo_proto = opt_proto(ch, optarg);
+			break;
 		case 't':
 			r->ru_conf.fo_timeout_ms = opt_duration(ch, optarg, 0,
 			    DAY_MS);
@@ -519,6 +577,7 @@ main(int argc, char *argv[])
 	int n;
 
 	r.ru_conf.fo_inflight = 256;
+	r.ru_rand = (now_ns() ^ (uint64_t)getpid() << 32) | 1;
 	r.ru_conf.fo_timeout_ms = 30000;
 	r.ru_every = 10000;
 	r.ru_hold = -1;

@@ -254,11 +254,61 @@ start_floodserve() {
 	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$FS_PORT" 3 >"$BATS_TEST_TMPDIR/urls"
 }
 
-@test "a response written one byte at a time is decoded: 3 chunks each" {
+@test "a response written one byte at a time is decoded: 4 units each, whatever the protocol" {
 	start_floodserve bytes
-	run --separate-stderr cometflood -d 500ms -r 1 "$BATS_TEST_TMPDIR/urls"
+	for proto in chunked sse ws; do
+		: >"$BATS_TEST_TMPDIR/fs.out"
+		run --separate-stderr cometflood -s "$proto" -d 500ms -r 1 "$BATS_TEST_TMPDIR/urls"
+		[ "$status" -eq 0 ]
+		[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {3,0,12}" ]
+	done
+	# a ping cut between reads gets a pong, empty if its payload was cut
+	[ "$(grep -c '^pong \(hb\)\?$' "$BATS_TEST_TMPDIR/fs.out")" -eq 3 ]
+}
+
+@test "cometflood -s sse: events are counted, not comments, retry or chunks of the transfer" {
+	start_floodserve stream
+	run --separate-stderr cometflood -s sse -d 500ms -r 1 "$BATS_TEST_TMPDIR/urls"
 	[ "$status" -eq 0 ]
-	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {3,0,9}" ]
+	[ -z "$stderr" ]
+	# welcome, chunk 1, a two-line message, chunk 2; the heartbeat is not one
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {3,0,12}" ]
+	# a 200 that is not text/event-stream is no EventSource
+	comet_teardown
+	start_floodserve plain
+	run -1 --separate-stderr cometflood -s sse -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: not event-stream$')" -eq 3 ]
+}
+
+@test "cometflood -s ws: messages counted, pings answered with masked pongs that echo them" {
+	start_floodserve stream
+	flood_bg -s ws -r 100ms
+	wait_until 10 grep -q '^Stats: {3,0,12}$' "$BATS_TEST_TMPDIR/flood.out"
+	# floodserve unmasks each pong and prints its payload
+	wait_until 10 bash -c "[ \$(grep -c '^pong hb$' '$BATS_TEST_TMPDIR/fs.out') -eq 3 ]"
+	kill -TERM "$FLOOD_PID"
+	wait_flood
+	[ "$FLOOD_STATUS" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/flood.err" ]
+}
+
+@test "cometflood -s ws: a close frame is answered with one and counted as Closed: close 1001" {
+	start_floodserve close
+	run -1 --separate-stderr cometflood -s ws -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: close 1001$')" -eq 3 ]
+	[ "$(grep -c '^close 1001$' "$BATS_TEST_TMPDIR/fs.out")" -eq 3 ]
+}
+
+@test "cometflood -s ws: a wrong Sec-WebSocket-Accept or a 200 is no WebSocket" {
+	start_floodserve wsbad
+	run -1 --separate-stderr cometflood -s ws -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: bad accept$')" -eq 3 ]
+	comet_teardown
+	start_floodserve plain
+	run -1 --separate-stderr cometflood -s ws -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: status 200$')" -eq 3 ]
+	run -2 --separate-stderr cometflood -s http2
+	[[ "$stderr" == "cometflood: -s http2: must be chunked, sse or ws"$'\n'* ]]
 }
 
 @test "a server that never answers shows as Closed: timeout" {
@@ -291,6 +341,20 @@ summary_of() {
 	start_floodserve late
 	run --separate-stderr cometflood -d 500ms -r 100ms -o tsv "$BATS_TEST_TMPDIR/urls"
 	[ "$status" -eq 0 ]
+	check_late
+}
+
+@test "latency: the stamp is found in EventSource events and WebSocket JSON too" {
+	start_floodserve late
+	for proto in sse ws; do
+		run --separate-stderr cometflood -s "$proto" -d 500ms -r 100ms -o tsv "$BATS_TEST_TMPDIR/urls"
+		[ "$status" -eq 0 ]
+		check_late
+	done
+}
+
+# check_late: $output of a flood of 3 URLs of floodserve late.
+check_late() {
 	[ "$(summary_of latency_ms count)" -eq 3 ]
 	# quantiles are bucket middles, within 3%; the maximum is exact
 	awk -v a="$(summary_of latency_ms p50)" -v b="$(summary_of latency_ms max)" \

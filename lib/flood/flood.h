@@ -8,7 +8,14 @@
 
 #include "hist.h"
 
-#define FLOOD_REQMAX	480	/* longest GET request a URL may make */
+#define FLOOD_REQMAX	600	/* longest GET request a URL may make */
+
+/* What the flood's connections speak, cometflood -s. */
+enum flood_proto {
+	FLOOD_CHUNKED,		/* a chunked response, counted in chunks */
+	FLOOD_SSE,		/* EventSource, counted in events */
+	FLOOD_WS		/* WebSocket, counted in messages */
+};
 
 /*
  * One URL handed from the parent to a worker over a pipe: a fixed head
@@ -44,6 +51,7 @@ struct flood_stats {
 };
 
 struct flood_conf {
+	enum flood_proto fo_proto;
 	unsigned	fo_inflight;	/* connects in flight, max */
 	unsigned	fo_timeout_ms;	/* connect to head, 0: none */
 	unsigned	fo_maxconn;	/* connections this worker may hold */

@@ -95,21 +95,23 @@ url_strerror(enum url_err e)
 }
 
 /*
- * Write the GET request for u into buf.  Returns its length, or -1 if it
- * does not fit in size bytes.
+ * Write the GET request for u into buf, with the header lines extra
+ * (each ending in CRLF; "" for none) after Host.  Returns its length; a
+ * length of size or more means it did not fit (buf then holds a cut
+ * copy, NUL-terminated if size > 0), as snprintf(3) says.
  */
 int
-url_request(const struct url *u, char *buf, size_t size)
+url_request(const struct url *u, const char *extra, char *buf, size_t size)
 {
 	int n;
 
 	if (u->u_hasport)
 		n = snprintf(buf, size, "GET %.*s HTTP/1.1\r\nHost: %.*s:%d"
-		    "\r\n\r\n", (int)u->u_pathlen, u->u_path,
-		    (int)u->u_hostlen, u->u_host, u->u_port);
+		    "\r\n%s\r\n", (int)u->u_pathlen, u->u_path,
+		    (int)u->u_hostlen, u->u_host, u->u_port, extra);
 	else
 		n = snprintf(buf, size, "GET %.*s HTTP/1.1\r\nHost: %.*s"
-		    "\r\n\r\n", (int)u->u_pathlen, u->u_path,
-		    (int)u->u_hostlen, u->u_host);
-	return n < 0 || (size_t)n >= size ? -1 : n;
+		    "\r\n%s\r\n", (int)u->u_pathlen, u->u_path,
+		    (int)u->u_hostlen, u->u_host, extra);
+	return n < 0 ? (int)size : n;
 }

@@ -23,6 +23,6 @@ enum url_err {
 
 enum url_err	url_parse(const char *, size_t, struct url *);
 const char	*url_strerror(enum url_err);
-int		url_request(const struct url *, char *, size_t);
+int		url_request(const struct url *, const char *, char *, size_t);
 
 #endif
