@@ -2,15 +2,15 @@
  * cometflood: read URLs, hold one streaming GET open for each, and print
  * "Stats: {Active,Closed,Chunks}" every -r seconds, as the floodtest of
  * the mochiweb article did, but for a million connections: the work is
- * done by worker processes (lib/pool.c, lib/flood.c) and summed here.
+ * done by worker processes (lib/flood/pool.c, flood.c) and summed here.
  */
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 
+#include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,16 +20,12 @@
 #include <unistd.h>
 
 #include "addr.h"
-#include "base64.h"
-#include "flood/feed.h"
 #include "flood/flood.h"
-#include "opt.h"
 #include "flood/pace.h"
 #include "flood/pool.h"
-#include "flood/ports.h"
 #include "flood/report.h"
-#include "flood/resolve.h"
-#include "flood/url.h"
+#include "flood/source.h"
+#include "opt.h"
 
 #define MAXWORKERS	1024
 #define FD_RESERVE	32	/* a worker's own fds besides connections */
@@ -37,22 +33,20 @@
 #define YEAR_MS		(DAY_MS * 365)
 #define RATE_MAX	10000000	/* -R: connects a second */
 #define RATE_SLACK_NS	20000000	/* -R catches up 20 ms at most */
+#define BIND_MAX	65536		/* -b: addresses checked up front */
 
 struct run {
-	struct feed	 ru_feed;
+	struct source	 ru_src;
 	struct pool	 ru_pool;
 	struct flood_conf ru_conf;
-	struct ports	 ru_ports;	/* source port per address pair */
-	struct addr_range ru_bind;	/* -b; ar_count 0: none */
-	uint64_t	 ru_nbind;	/* source addresses handed out */
-	int		 ru_kports;	/* -k: the kernel picks ports */
 	struct pace	 ru_pace;	/* -w, -R */
+	struct report	 ru_report;
+	struct addr_range ru_bind;	/* -b; ar_count 0: none */
 	long long	 ru_rate;	/* -R: connects a second; 0: none */
 	long long	 ru_jobs;	/* -j; 0: as many as needed */
-	int		 ru_tsv;		/* -o tsv */
-	uint64_t	 ru_rand;	/* rand64 state */
-	struct report	 ru_report;
-	int		 ru_sig;		/* signalfd: INT, TERM, CHLD */
+	int		 ru_tsv;	/* -o tsv */
+	int		 ru_kports;	/* -k: the kernel picks ports */
+	int		 ru_sig;	/* signalfd: INT, TERM, CHLD */
 	long long	 ru_every;	/* report period, ms */
 	long long	 ru_hold;	/* ms to hold after the ramp; -1 ever */
 	uint64_t	 ru_t0, ru_now;	/* ms, monotonic */
@@ -61,9 +55,9 @@ struct run {
 	char		 ru_rec[sizeof(struct flood_rec) + FLOOD_REQMAX];
 	size_t		 ru_reclen;	/* a record waiting for its worker */
 	int		 ru_recw;
-	int		 ru_eof;		/* every input has ended */
+	int		 ru_eof;	/* every input has ended */
 	int		 ru_closed;	/* worker pipes closed */
-	int		 ru_failed;	/* lines skipped, workers lost */
+	int		 ru_failed;	/* inputs or lines skipped, workers lost */
 	pid_t		 ru_parent;
 };
 
@@ -74,16 +68,6 @@ usage(FILE *fp, int status)
 	    "[-d duration] [-j workers] [-o tsv] [-R rate] [-r period] "
 	    "[-s proto] [-t timeout] [-w wait] [file ...]\n");
 	exit(status);
-}
-
-/* xorshift64*: WebSocket keys need to differ, not to be secret. */
-static uint64_t
-rand64(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
 }
 
 static uint64_t
@@ -105,107 +89,20 @@ pace_ok(struct run *r)
 	return ns == 0;
 }
 
-/* A worker's Closed line: one write, so workers never interleave. */
-static void
-closed_line(const char *why)
-{
-	char line[80];
-	int n;
-
-	n = snprintf(line, sizeof(line), "Closed: %s\n", why);
-	if (n > (int)sizeof(line) - 1)
-		n = sizeof(line) - 1;
-	(void)!write(STDERR_FILENO, line, n);
-}
-
 static int
 worker_main(int index, int in, struct flood_stats *st, void *arg)
 {
 	struct run *r = arg;
-	struct flood_conf conf = r->ru_conf;
 
+	(void)index;
 	/* a parent killed with SIGKILL takes its workers along */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != r->ru_parent)
 		return 1;
-	(void)index;
-	if (flood_run(&conf, in, st, closed_line) == -1) {
+	if (flood_run(&r->ru_conf, in, st) == -1) {
 		warn("worker %d", index);
 		return 1;
 	}
-	return 0;
-}
-
-static const char *const protos[] = {
-	[FLOOD_CHUNKED] = "chunked", [FLOOD_SSE] = "sse", [FLOOD_WS] = "ws"
-};
-
-/* The header lines a request of this flood's protocol adds. */
-static const char *
-proto_headers(struct run *r)
-{
-	static char ws[160];
-	uint64_t key[2];
-	char b64[BASE64_LEN(sizeof(key)) + 1];
-
-	switch (r->ru_conf.fo_proto) {
-	case FLOOD_SSE:
-		return "Accept: text/event-stream\r\n";
-	case FLOOD_WS:
-		/* a key a proxy has never seen: random, not secret */
-		key[0] = rand64(&r->ru_rand);
-		key[1] = rand64(&r->ru_rand);
-		b64[base64_encode(key, sizeof(key), b64)] = '\0';
-		snprintf(ws, sizeof(ws), "Upgrade: websocket\r\nConnection: "
-		    "Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-		    "Sec-WebSocket-Key: %s\r\n", b64);
-		return ws;
-	case FLOOD_CHUNKED:
-		break;
-	}
-	return "";
-}
-
-/* Turn one input line into a record for a worker; -1 if it is bad. */
-static int
-make_record(struct run *r, char *line, size_t len)
-{
-	struct flood_rec rec;
-	struct in_addr a;
-	struct url u;
-	enum url_err e;
-	const char *why;
-	char req[FLOOD_REQMAX + 1];
-	int n;
-
-	if ((e = url_parse(line, len, &u)) != URL_OK) {
-		warnx("%s:%lu: %s: %.*s", feed_name(&r->ru_feed),
-		    r->ru_feed.fe_line, url_strerror(e), len > 80 ? 80 :
-		    (int)len, line);
-		return -1;
-	}
-	memset(&rec, 0, sizeof(rec));
-	if (resolve_host(u.u_host, u.u_hostlen, &a, &why) == -1) {
-		warnx("%s:%lu: %.*s: %s", feed_name(&r->ru_feed),
-		    r->ru_feed.fe_line, (int)u.u_hostlen, u.u_host, why);
-		return -1;
-	}
-	rec.fr_addr = a.s_addr;
-	rec.fr_port = htons(u.u_port);
-	if (r->ru_bind.ar_count)
-		rec.fr_saddr = addr_range_nth(&r->ru_bind,
-		    r->ru_nbind++).s_addr;
-	if ((n = url_request(&u, proto_headers(r), req, sizeof(req))) >
-	    FLOOD_REQMAX) {
-		warnx("%s:%lu: URL too long: %zu bytes, at most %d with -s %s",
-		    feed_name(&r->ru_feed), r->ru_feed.fe_line, len,
-		    FLOOD_REQMAX - (n - (int)len), protos[r->ru_conf.fo_proto]);
-		return -1;
-	}
-	rec.fr_sport = ports_next(&r->ru_ports, rec.fr_saddr, rec.fr_addr,
-	    rec.fr_port);
-	r->ru_reclen = flood_rec_pack(r->ru_rec, sizeof(r->ru_rec), &rec, req,
-	    n);
 	return 0;
 }
 
@@ -228,9 +125,7 @@ queue_record(struct run *r)
 static void
 pump(struct run *r)
 {
-	enum feed_res res;
-	char *line;
-	size_t len;
+	char why[512];
 
 	for (;;) {
 		if (r->ru_reclen > 0) {
@@ -238,32 +133,38 @@ pump(struct run *r)
 				return;
 			pace_sent(&r->ru_pace);
 		}
-		res = feed_line(&r->ru_feed, &line, &len);
-		if (res == FEED_MORE)
+		switch (source_next(&r->ru_src, r->ru_rec, sizeof(r->ru_rec),
+		    &r->ru_reclen, why, sizeof(why))) {
+		case SOURCE_MORE:
 			return;
-		if (res == FEED_EOF) {
+		case SOURCE_EOF:
 			r->ru_eof = 1;
 			return;
-		}
-		if (res == FEED_LONG) {
-			warnx("%s:%lu: line too long", feed_name(&r->ru_feed),
-			    r->ru_feed.fe_line);
+		case SOURCE_SKIP:
+			warnx("%s", why);
 			r->ru_failed = 1;
 			continue;
-		}
-		if (len == 0)
-			continue;
-		if (make_record(r, line, len) == -1) {
-			r->ru_failed = 1;
-			continue;
+		case SOURCE_REC:
+			break;
 		}
 		if ((r->ru_recw = pool_pick(&r->ru_pool)) == -1) {
-			warn("%s:%lu: no worker", feed_name(&r->ru_feed),
-			    r->ru_feed.fe_line);
+			warn("no worker");
 			r->ru_reclen = 0;
 			r->ru_failed = 1;
 		}
 	}
+}
+
+/* Why connections closed, aggregated, on stderr. */
+static void
+report_why(struct run *r)
+{
+	char buf[16384];
+	int n;
+
+	while ((n = report_closed(&r->ru_report, r->ru_pool.pl_st,
+	    r->ru_pool.pl_n, buf, sizeof(buf))) > 0)
+		(void)!write(STDERR_FILENO, buf, n);
 }
 
 /* One report line: Stats, or a tsv row; final for the one at the end. */
@@ -279,6 +180,7 @@ report(struct run *r, int final)
 	    sizeof(line))) > 0)
 		fwrite(line, 1, n, stdout);
 	fflush(stdout);
+	report_why(r);
 }
 
 static void
@@ -342,10 +244,28 @@ next_timeout(struct run *r)
 		due = r->ru_now + r->ru_pace_ms;
 	if (r->ru_end && r->ru_end < due)
 		due = r->ru_end;
-	if (r->ru_closed && !r->ru_end && r->ru_hold >= 0 &&
-	    r->ru_now + 20 < due)
+	if (r->ru_closed && !r->ru_end && r->ru_now + 20 < due)
 		due = r->ru_now + 20;	/* polling the workers' idle flags */
 	return due > r->ru_now ? (int)(due - r->ru_now) : 0;
+}
+
+/*
+ * Once every URL has been tried: hold for -d, or for ever; but when no
+ * connection is left open, nothing more can happen, so end now.
+ */
+static int
+all_done(struct run *r)
+{
+	struct flood_stats s;
+
+	if (!r->ru_closed || !pool_idle(&r->ru_pool))
+		return 0;
+	pool_sum(&r->ru_pool, &s, 0);
+	if (s.st_active == 0)
+		return 1;
+	if (!r->ru_end && r->ru_hold >= 0)
+		r->ru_end = r->ru_now + r->ru_hold;
+	return r->ru_end && r->ru_now >= r->ru_end;
 }
 
 /* Steps due now; returns 1 when the run is over. */
@@ -363,10 +283,7 @@ tick(struct run *r)
 		pool_close(&r->ru_pool);
 		r->ru_closed = 1;
 	}
-	if (r->ru_closed && !r->ru_end && r->ru_hold >= 0 &&
-	    pool_idle(&r->ru_pool))
-		r->ru_end = r->ru_now + r->ru_hold;
-	if (r->ru_end && r->ru_now >= r->ru_end)
+	if (all_done(r))
 		return 1;
 	if (r->ru_now >= r->ru_next_report) {
 		report(r, 0);
@@ -389,7 +306,7 @@ run_loop(struct run *r)
 		pfd[n++].events = POLLIN;
 		in = !r->ru_eof && r->ru_reclen == 0;
 		if (in) {
-			pfd[n].fd = feed_fd(&r->ru_feed);
+			pfd[n].fd = feed_fd(&r->ru_src.so_feed);
 			pfd[n++].events = POLLIN;
 		}
 		for (i = 0; i < r->ru_pool.pl_n; i++)
@@ -402,33 +319,9 @@ run_loop(struct run *r)
 			err(1, "poll");
 		if (pfd[0].revents && on_signal(r))
 			return;
-		if (in && pfd[1].revents && feed_fill(&r->ru_feed) == -1) {
-			warn("read %s", feed_name(&r->ru_feed));
-			r->ru_failed = 1;
-		}
+		if (in && pfd[1].revents)
+			(void)feed_fill(&r->ru_src.so_feed);
 	}
-}
-
-/* The inputs: the files named, or stdin.  Opening is checked up front. */
-static void
-open_inputs(struct run *r, int argc, char *argv[])
-{
-	static const char *stdin_name = "stdin";
-	static int stdin_fd = STDIN_FILENO;
-	int *fds, i;
-
-	if (argc == 0) {
-		if (feed_init(&r->ru_feed, &stdin_fd, &stdin_name, 1) == -1)
-			err(1, "input buffer");
-		return;
-	}
-	if ((fds = calloc(argc, sizeof(*fds))) == NULL)
-		err(1, NULL);
-	for (i = 0; i < argc; i++)
-		if ((fds[i] = open(argv[i], O_RDONLY | O_CLOEXEC)) == -1)
-			err(1, "%s", argv[i]);
-	if (feed_init(&r->ru_feed, fds, (const char **)argv, argc) == -1)
-		err(1, "input buffer");
 }
 
 /* Signals become events on a signalfd; workers inherit the mask. */
@@ -447,26 +340,6 @@ setup_signals(void)
 	    (fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		err(1, "signalfd");
 	return fd;
-}
-
-/*
- * Source ports: the kernel's range, handed out per address pair, unless
- * -k leaves the choice to the kernel (or the range cannot be read).
- */
-static void
-setup_ports(struct run *r)
-{
-	struct timespec ts;
-	uint16_t lo = 0, hi = 0;
-
-	if (!r->ru_kports && ports_range(&lo, &hi) == -1) {
-		warn("ip_local_port_range: the kernel picks source ports");
-		lo = 0;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ports_init(&r->ru_ports, lo, hi, (uint32_t)(getpid() ^ ts.tv_nsec));
-	r->ru_conf.fo_port_lo = lo;
-	r->ru_conf.fo_port_hi = lo ? hi : 0;
 }
 
 /* As many descriptors as allowed; returns the limit. */
@@ -488,19 +361,76 @@ raise_nofile(void)
 	return rl.rlim_cur;
 }
 
+/* -b: every address of the range must be this host's. */
+static void
+check_bind(int ch, const char *arg, const struct addr_range *r)
+{
+	struct in_addr bad;
+	char a[INET_ADDRSTRLEN], why[128];
+
+	if (r->ar_count > BIND_MAX)
+		opt_bad(ch, arg, "more than 65536 addresses");
+	if (addr_range_local(r, &bad) == 0)
+		return;
+	inet_ntop(AF_INET, &bad, a, sizeof(a));
+	snprintf(why, sizeof(why), "%s is not an address of this host (%s)",
+	    a, strerror(errno));
+	opt_bad(ch, arg, why);
+}
+
 /* -s: a protocol's name. */
 static enum flood_proto
 opt_proto(int ch, const char *arg)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (strcmp(arg, protos[i]) == 0)
+	for (i = FLOOD_CHUNKED; i <= FLOOD_WS; i++)
+		if (strcmp(arg, source_protos[i]) == 0)
 			return (enum flood_proto)i;
 	opt_bad(ch, arg, "must be chunked, sse or ws");
 }
 
-/* The options, into r; returns optind. */
+/* The options that take a value, into r. */
+static void
+option(struct run *r, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'R':
+		r->ru_rate = opt_number(ch, arg, 1, RATE_MAX);
+		break;
+	case 'b':
+		if (addr_range_parse(arg, &r->ru_bind) == -1)
+			opt_bad(ch, arg, "not an IPv4 address or range "
+			    "(a.b.c.d-a.b.c.e)");
+		check_bind(ch, arg, &r->ru_bind);
+		break;
+	case 'c':
+		r->ru_conf.fo_inflight = opt_number(ch, arg, 1, 65535);
+		break;
+	case 'd':
+		r->ru_hold = opt_duration(ch, arg, 0, YEAR_MS);
+		break;
+	case 'j':
+		r->ru_jobs = opt_number(ch, arg, 1, MAXWORKERS);
+		break;
+	case 'o':
+		if (strcmp(arg, "tsv") != 0 && strcmp(arg, "stats") != 0)
+			opt_bad(ch, arg, "must be tsv or stats");
+		r->ru_tsv = strcmp(arg, "tsv") == 0;
+		break;
+	case 'r':
+		r->ru_every = opt_duration(ch, arg, 10, DAY_MS);
+		break;
+	case 's':
+		r->ru_conf.fo_proto = opt_proto(ch, arg);
+		break;
+	case 't':
+		r->ru_conf.fo_timeout_ms = opt_duration(ch, arg, 0, DAY_MS);
+		break;
+	}
+}
+
+/* The command line, into r; returns optind. */
 static int
 options(struct run *r, int argc, char *argv[])
 {
@@ -510,53 +440,21 @@ options(struct run *r, int argc, char *argv[])
 
 	while ((ch = getopt(argc, argv, "R:Vb:c:d:hj:ko:r:s:t:w:")) != -1) {
 		switch (ch) {
-		case 'R':
-			r->ru_rate = opt_number(ch, optarg, 1, RATE_MAX);
-			rate = optarg;
-			break;
 		case 'V':
 			opt_version();
-		case 'b':
-			if (addr_range_parse(optarg, &r->ru_bind) == -1)
-				opt_bad(ch, optarg, "not an IPv4 address or "
-				    "range (a.b.c.d-a.b.c.e)");
-			break;
-		case 'c':
-			r->ru_conf.fo_inflight = opt_number(ch, optarg, 1,
-			    65535);
-			break;
-		case 'd':
-			r->ru_hold = opt_duration(ch, optarg, 0, YEAR_MS);
-			break;
 		case 'h':
 			usage(stdout, 0);
-		case 'j':
-			r->ru_jobs = opt_number(ch, optarg, 1, MAXWORKERS);
-			break;
 		case 'k':
 			r->ru_kports = 1;
-			break;
-		case 'o':
-			if (strcmp(optarg, "tsv") != 0 &&
-			    strcmp(optarg, "stats") != 0)
-				opt_bad(ch, optarg, "must be tsv or stats");
-			r->ru_tsv = strcmp(optarg, "tsv") == 0;
-			break;
-		case 'r':
-			r->ru_every = opt_duration(ch, optarg, 10, DAY_MS);
-			break;
-		case 's':
-			r->ru_conf.fo_proto = opt_proto(ch, optarg);
-			break;
-		case 't':
-			r->ru_conf.fo_timeout_ms = opt_duration(ch, optarg, 0,
-			    DAY_MS);
 			break;
 		case 'w':
 			wait = opt_duration(ch, optarg, 0, 3600000);
 			break;
-		default:
+		case '?':
 			usage(stderr, 2);
+		default:
+			option(r, ch, optarg);
+			rate = ch == 'R' ? optarg : rate;
 		}
 	}
 	if (rate != NULL && wait > 0)
@@ -568,6 +466,28 @@ options(struct run *r, int argc, char *argv[])
 	return optind;
 }
 
+/*
+ * The inputs, and the source ports: the kernel's range, handed out per
+ * address pair, unless -k leaves the choice to the kernel (or the range
+ * cannot be read).
+ */
+static void
+setup_source(struct run *r, int argc, char *argv[])
+{
+	uint16_t lo = 0, hi = 0;
+
+	if (!r->ru_kports && ports_range(&lo, &hi) == -1) {
+		warn("ip_local_port_range: the kernel picks source ports");
+		lo = 0;
+	}
+	if (source_init(&r->ru_src, (const char **)argv, argc,
+	    r->ru_conf.fo_proto, &r->ru_bind, lo, hi,
+	    (uint32_t)(now_ns() ^ (uint64_t)getpid() << 16)) == -1)
+		err(1, "input buffer");
+	r->ru_conf.fo_port_lo = lo;
+	r->ru_conf.fo_port_hi = lo ? hi : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -577,21 +497,16 @@ main(int argc, char *argv[])
 	int n;
 
 	r.ru_conf.fo_inflight = 256;
-	r.ru_rand = (now_ns() ^ (uint64_t)getpid() << 32) | 1;
 	r.ru_conf.fo_timeout_ms = 30000;
 	r.ru_every = 10000;
 	r.ru_hold = -1;
 	opt_init(argc, argv, usage);
 	n = options(&r, argc, argv);
-	argc -= n;
-	argv += n;
-
-	setup_ports(&r);
+	setup_source(&r, argc - n, argv + n);
 	nofile = raise_nofile();
 	r.ru_conf.fo_maxconn = nofile;
 	r.ru_sig = setup_signals();
 	r.ru_parent = getpid();
-	open_inputs(&r, argc, argv);
 	r.ru_t0 = r.ru_now = now_ns() / 1000000;
 	r.ru_next_report = r.ru_t0 + r.ru_every;
 	report_init(&r.ru_report, r.ru_t0, r.ru_every, r.ru_tsv,

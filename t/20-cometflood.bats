@@ -23,6 +23,14 @@ last_stats() {
 	grep '^Stats: ' "$BATS_TEST_TMPDIR/flood.out" | tail -1
 }
 
+# closed REASON [TEXT]: the count of the last "Closed: REASON: N (e.g. URL)"
+# line in TEXT (default $stderr), or 0.
+closed() {
+	printf '%s\n' "${2-$stderr}" | awk -v r="Closed: $1: " '
+	    index($0, r) == 1 { n = substr($0, length(r) + 1); sub(/ .*/, "", n) }
+	    END { print n + 0 }'
+}
+
 @test "chunked decoder: same result whole, byte by byte and split at random" {
 	run "$COMET_BIN/t/readertest"
 	[ "$status" -eq 0 ]
@@ -93,7 +101,8 @@ last_stats() {
 
 @test "cometflood: a missing input file is an error, status 1" {
 	run -1 --separate-stderr cometflood "$BATS_TEST_TMPDIR/none"
-	[[ "$stderr" == "cometflood: $BATS_TEST_TMPDIR/none: No such file"* ]]
+	[ "$stderr" = "cometflood: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ')" = "Stats: {0,0,0}" ]
 }
 
 @test "2000 URLs against cometd -i 100ms reach Stats: {2000,0,N}, N >= 4000" {
@@ -137,7 +146,7 @@ last_stats() {
 	start_cometd -i 100ms -w 1 -m 5
 	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 10 >"$BATS_TEST_TMPDIR/urls"
 	run -1 --separate-stderr cometflood -w 0 -d 1 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: status 503$')" -eq 5 ]
+	[ "$(closed 'status 503')" -eq 5 ]
 	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {5,5,$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1 | sed 's/.*,//; s/}//')}" ]
 }
 
@@ -147,11 +156,14 @@ last_stats() {
 	flood_bg -w 0 -r 200ms
 	wait_until 10 grep -q '^Stats: {20,0,' "$BATS_TEST_TMPDIR/flood.out"
 	kill -TERM "$COMETD_PID"
-	wait_until 10 grep -q '^Stats: {0,20,' "$BATS_TEST_TMPDIR/flood.out"
-	kill -TERM "$FLOOD_PID"
+	# nothing open and nothing more to come: it ends by itself
 	wait_flood
 	[ "$FLOOD_STATUS" -eq 1 ]
-	[ "$(grep -c '^Closed: end$' "$BATS_TEST_TMPDIR/flood.err")" -eq 20 ]
+	[[ "$(last_stats)" =~ ^Stats:\ \{0,20,[0-9]+\}$ ]]
+	[ "$(closed end "$(cat "$BATS_TEST_TMPDIR/flood.err")")" -eq 20 ]
+	# one line for the 20, with an example: the server's address
+	[ "$(grep -c '^Closed: ' "$BATS_TEST_TMPDIR/flood.err")" -eq 1 ]
+	grep -q "^Closed: end: 20 (e.g. http://127.0.0.1:$PORT)$" "$BATS_TEST_TMPDIR/flood.err"
 	grep -q '^summary	interarrival_ms	' "$BATS_TEST_TMPDIR/flood.out"
 }
 
@@ -182,10 +194,70 @@ last_stats() {
 	} >"$BATS_TEST_TMPDIR/urls"
 	run -1 --separate-stderr cometflood -w 0 -d 1 -r 1 "$BATS_TEST_TMPDIR/urls"
 	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1 | cut -d, -f1,2)" = "Stats: {2,1" ]
-	[[ "$stderr" == *"cometflood: $BATS_TEST_TMPDIR/urls:2: not an http:// URL: ftp://127.0.0.1/x"* ]]
-	[[ "$stderr" == *"cometflood: $BATS_TEST_TMPDIR/urls:4: bad port: http://127.0.0.1:0/test/3"* ]]
-	[[ "$stderr" == *"$BATS_TEST_TMPDIR/urls:5: no-such-host.invalid: "* ]]
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: refused$')" -eq 1 ]
+	[[ "$stderr" == *"cometflood: $BATS_TEST_TMPDIR/urls:2: not an http:// URL: \"ftp://127.0.0.1/x\""* ]]
+	[[ "$stderr" == *"cometflood: $BATS_TEST_TMPDIR/urls:4: bad port: \"http://127.0.0.1:0/test/3\""* ]]
+	[[ "$stderr" == *"$BATS_TEST_TMPDIR/urls:5: host does not resolve ("*"): \"http://no-such-host.invalid:$PORT/test/4\""* ]]
+	[ "$(closed refused)" -eq 1 ]
+	[[ "$stderr" == *"Closed: refused: 1 (e.g. http://127.0.0.1:1/test/2)"* ]]
+}
+
+@test "every connection refused: one line for all, and the flood ends by itself" {
+	# nothing listens on port 1; no -d, which used to mean for ever
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p 1 2000 >"$BATS_TEST_TMPDIR/urls"
+	run -1 --separate-stderr cometflood -r 100ms "$BATS_TEST_TMPDIR/urls"
+	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: refused: 2000 (e.g. http://127.0.0.1:1/test/[0-9]*)$')" -eq 1 ]
+	[ -z "$(printf '%s\n' "$stderr" | grep -v '^Closed: refused: ')" ]
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {0,2000,0}" ]
+	# an empty input ends at once too, with nothing to complain of
+	run --separate-stderr cometflood </dev/null
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^Stats: ')" = "Stats: {0,0,0}" ]
+	[ -z "$stderr" ]
+}
+
+@test "URL lists: # comments and blank lines are skipped; bad lines are quoted, escapes visible" {
+	start_cometd -i 1h -w 1
+	{
+		printf '# two streams\n\n   \n\t# indented comment\n'
+		printf 'http://127.0.0.1:%s/test/1\n' "$PORT"
+		printf 'http://127.0.0.1:%s/test/2 \n' "$PORT"
+		printf 'http://127.0.0.1:%s/te\033[2Jst\n' "$PORT"
+		printf 'http://127.0.0.1:%s/%s\n' "$PORT" "$(head -c 600 /dev/zero | tr '\0' x)"
+		printf 'http://127.0.0.1:%s/test/3\n' "$PORT"
+	} >"$BATS_TEST_TMPDIR/urls"
+	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
+	[[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" =~ ^Stats:\ \{2,0, ]]
+	# the trailing space shows; the terminal escape does not reach the terminal
+	[[ "$stderr" == *"urls:6: bad path: \"http://127.0.0.1:$PORT/test/2 \""* ]]
+	[[ "$stderr" == *"urls:7: bad path: \"http://127.0.0.1:$PORT/te\\x1b[2Jst\""* ]]
+	[[ "$stderr" != *$'\033'* ]]
+	# the limit is said, for this URL and protocol
+	[[ "$stderr" == *"urls:8: URL too long ("*" bytes; at most "*" with -s chunked): \"http://127.0.0.1:$PORT/xxx"*'x"...' ]]
+}
+
+@test "input files: one that cannot be read is reported and skipped, the rest read, status 1" {
+	start_cometd -i 1h -w 1
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "$PORT" 3 >"$BATS_TEST_TMPDIR/urls"
+	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/none" /tmp "$BATS_TEST_TMPDIR/urls"
+	[ "${stderr_lines[0]}" = "cometflood: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+	[ "${stderr_lines[1]}" = "cometflood: /tmp: Is a directory" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	# the last file was read and held, and the summary printed
+	[[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" =~ ^Stats:\ \{3,0, ]]
+	printf '%s\n' "$output" | grep -q '^summary	latency_ms	'
+	# - is standard input, between files
+	run --separate-stderr bash -c "echo 'http://127.0.0.1:$PORT/test/9' | '$COMET_BIN/cometflood' -d 0 -r 1 '$BATS_TEST_TMPDIR/urls' -"
+	[ "$status" -eq 0 ]
+	[[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" =~ ^Stats:\ \{4,0, ]]
+}
+
+@test "cometflood -b checks its addresses up front and says which is wrong" {
+	run -2 --separate-stderr cometflood -b 10.9.9.9
+	[[ "$stderr" == "cometflood: -b 10.9.9.9: 10.9.9.9 is not an address of this host (Cannot assign requested address)"$'\n'"usage: "* ]]
+	run -2 --separate-stderr cometflood -b 127.0.0.254-128.0.0.1
+	[[ "$stderr" == "cometflood: -b 127.0.0.254-128.0.0.1: more than 65536 addresses"$'\n'* ]]
+	run -2 --separate-stderr cometflood -b 127.255.255.255-128.0.0.0
+	[[ "$stderr" == "cometflood: -b 127.255.255.255-128.0.0.0: 128.0.0.0 is not an address of this host ("*$'\n'* ]]
 }
 
 @test "URLs from several files, in order; hostnames resolve" {
@@ -277,7 +349,7 @@ start_floodserve() {
 	comet_teardown
 	start_floodserve plain
 	run -1 --separate-stderr cometflood -s sse -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: not event-stream$')" -eq 3 ]
+	[ "$(closed 'not event-stream')" -eq 3 ]
 }
 
 @test "cometflood -s ws: messages counted, pings answered with masked pongs that echo them" {
@@ -295,18 +367,18 @@ start_floodserve() {
 @test "cometflood -s ws: a close frame is answered with one and counted as Closed: close 1001" {
 	start_floodserve close
 	run -1 --separate-stderr cometflood -s ws -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: close 1001$')" -eq 3 ]
+	[ "$(closed 'close 1001')" -eq 3 ]
 	[ "$(grep -c '^close 1001$' "$BATS_TEST_TMPDIR/fs.out")" -eq 3 ]
 }
 
 @test "cometflood -s ws: a wrong Sec-WebSocket-Accept or a 200 is no WebSocket" {
 	start_floodserve wsbad
 	run -1 --separate-stderr cometflood -s ws -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: bad accept$')" -eq 3 ]
+	[ "$(closed 'bad accept')" -eq 3 ]
 	comet_teardown
 	start_floodserve plain
 	run -1 --separate-stderr cometflood -s ws -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: status 200$')" -eq 3 ]
+	[ "$(closed 'status 200')" -eq 3 ]
 	run -2 --separate-stderr cometflood -s http2
 	[[ "$stderr" == "cometflood: -s http2: must be chunked, sse or ws"$'\n'* ]]
 }
@@ -314,18 +386,18 @@ start_floodserve() {
 @test "a server that never answers shows as Closed: timeout" {
 	start_floodserve silent
 	run -1 --separate-stderr cometflood -t 500ms -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: timeout$')" -eq 3 ]
+	[ "$(closed 'timeout')" -eq 3 ]
 	[ "$(printf '%s\n' "$output" | grep '^Stats: ' | tail -1)" = "Stats: {0,3,0}" ]
 }
 
 @test "a close in mid-chunk is Closed: eof, broken framing Closed: bad framing" {
 	start_floodserve eof
 	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: eof$')" -eq 3 ]
+	[ "$(closed 'eof')" -eq 3 ]
 	comet_teardown
 	start_floodserve bad
 	run -1 --separate-stderr cometflood -d 0 -r 1 "$BATS_TEST_TMPDIR/urls"
-	[ "$(printf '%s\n' "$stderr" | grep -c '^Closed: bad framing$')" -eq 3 ]
+	[ "$(closed 'bad framing')" -eq 3 ]
 }
 
 # summary_of NAME FIELD: a field (p50 p99 p999 max count) of a summary line

@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,25 +71,73 @@ slot_free(struct flood *f, unsigned i)
 	f->f_free[f->f_nfree++] = i;
 }
 
-/* Count a connection that ended early, or never started. */
+/*
+ * An example for a reason: the URL of request req[0..len) ("GET path
+ * HTTP/1.1\r\nHost: host\r\n..."), or with none, the address of fd's
+ * server.
+ */
 static void
-note_closed(struct flood *f, const char *why)
+why_example(char *buf, size_t size, const char *req, size_t len, int fd)
 {
-	f->f_st->st_closed++;
-	f->f_closed(why);
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	const char *path, *sp, *host, *end;
+	char a[INET_ADDRSTRLEN];
+
+	snprintf(buf, size, "?");
+	if (req != NULL && len > 4 && (sp = memchr(req + 4, ' ', len - 4)) &&
+	    (host = memmem(req, len, "\r\nHost: ", 8)) &&
+	    (end = memchr(host + 8, '\r', req + len - host - 8))) {
+		path = req + 4;
+		snprintf(buf, size, "http://%.*s%.*s", (int)(end - host - 8),
+		    host + 8, (int)(sp - path), path);
+	} else if (fd >= 0 && getpeername(fd, (struct sockaddr *)&sin,
+	    &sl) == 0 && inet_ntop(AF_INET, &sin.sin_addr, a, sizeof(a)))
+		snprintf(buf, size, "http://%s:%d", a, ntohs(sin.sin_port));
+}
+
+/*
+ * Count a connection that ended early, or never started, under its
+ * reason, with an example the first time: its request, or its fd.
+ */
+static void
+note_closed(struct flood *f, const char *why, const char *req, size_t len,
+    int fd)
+{
+	struct flood_stats *st = f->f_st;
+	struct flood_why *w;
+	uint32_t i;
+
+	st->st_closed++;
+	for (i = 0; i < st->st_nwhy; i++)
+		if (strcmp(st->st_why[i].fw_text, why) == 0)
+			break;
+	if (i == FLOOD_WHY_N - 1 && i == st->st_nwhy)
+		why = "other";
+	if (i == st->st_nwhy) {
+		w = &st->st_why[i];
+		snprintf(w->fw_text, sizeof(w->fw_text), "%s", why);
+		why_example(w->fw_url, sizeof(w->fw_url), req, len, fd);
+		__atomic_store_n(&st->st_nwhy, i + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&st->st_why[i].fw_count, st->st_why[i].fw_count + 1,
+	    __ATOMIC_RELAXED);
 }
 
 void
 fconn_close(struct flood *f, int fd, const char *why)
 {
 	struct fconn *c = &f->f_conn[fd];
+	struct fslot *s = NULL;
 
 	if (c->fc_phase == C_ACTIVE)
 		f->f_st->st_active--;
-	else
+	else {
+		s = &f->f_slot[c->fc_slot];
 		slot_free(f, c->fc_slot);
+	}
 	c->fc_phase = C_FREE;
-	note_closed(f, why);
+	note_closed(f, why, s ? s->fs_req : NULL, s ? s->fs_len : 0, fd);
 	/* SO_LINGER {1, 0}: the close sends RST and leaves no TIME_WAIT */
 	close(fd);
 }
@@ -208,21 +257,21 @@ fconn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	int fd;
 
 	if ((fd = fconn_open(f, rec)) == -1) {
-		note_closed(f, reason_errno(f, errno));
+		note_closed(f, reason_errno(f, errno), req, rec->fr_len, -1);
 		return;
 	}
 	/* EAGAIN: still connecting; another error is the connect's own */
 	n = write(fd, req, rec->fr_len);
 	if ((n == -1 && errno != EAGAIN) || (n >= 0 && n != rec->fr_len)) {
 		note_closed(f, n == -1 ? reason_errno(f, errno) :
-		    "short write");
+		    "short write", req, rec->fr_len, -1);
 		close(fd);
 		return;
 	}
 	ev.events = n > 0 ? EPOLLIN : EPOLLOUT;
 	ev.data.fd = fd;
 	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-		note_closed(f, reason_errno(f, errno));
+		note_closed(f, reason_errno(f, errno), req, rec->fr_len, -1);
 		close(fd);
 		return;
 	}
@@ -231,8 +280,8 @@ fconn_start(struct flood *f, const struct flood_rec *rec, const char *req)
 	s->fs_fd = fd;
 	s->fs_start = f->f_now;
 	s->fs_len = rec->fr_len;
-	if (n <= 0)
-		memcpy(s->fs_req, req, rec->fr_len);
+	/* kept until the head: to send later, and to name it if it fails */
+	memcpy(s->fs_req, req, rec->fr_len);
 	if (f->f_conf->fo_proto == FLOOD_WS)
 		s->fs_accept = fws_expect(req, rec->fr_len);
 	c = &f->f_conn[fd];

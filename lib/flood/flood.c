@@ -122,14 +122,13 @@ expire(struct flood *f)
 /* Allocate the tables; returns 0 or -1 with errno. */
 static int
 flood_init(struct flood *f, const struct flood_conf *conf, int in,
-    struct flood_stats *st, flood_closed_fn *closed)
+    struct flood_stats *st)
 {
 	unsigned i;
 
 	memset(f, 0, sizeof(*f));
 	f->f_conf = conf;
 	f->f_st = st;
-	f->f_closed = closed;
 	f->f_in = in;
 	f->f_nconn = conf->fo_maxconn;
 	f->f_rand = (uint32_t)getpid() * 2654435761u | 1;
@@ -223,13 +222,12 @@ flood_event(struct flood *f, const struct epoll_event *ev)
  * could not be set up.
  */
 int
-flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
-    flood_closed_fn *closed)
+flood_run(const struct flood_conf *conf, int in, struct flood_stats *st)
 {
 	struct flood f;
 	int i, n = NEVENTS, timeout;
 
-	if (flood_init(&f, conf, in, st, closed) == -1 ||
+	if (flood_init(&f, conf, in, st) == -1 ||
 	    flood_epoll(&f) == -1)
 		return -1;
 	f.f_t0 = f.f_now = now_us();

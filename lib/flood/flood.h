@@ -32,9 +32,22 @@ struct flood_rec {
 	uint16_t	fr_pad;
 };
 
+#define FLOOD_WHY_N	16	/* reasons one worker tells apart */
+#define FLOOD_WHY_LEN	32	/* "status 503", "close 1001" */
+#define FLOOD_URL_LEN	128	/* an example, cut if longer */
+
+/* Connections that ended early for one reason, and one of them. */
+struct flood_why {
+	uint64_t	fw_count;	/* how many */
+	char		fw_text[FLOOD_WHY_LEN];	/* the reason, NUL-ended */
+	char		fw_url[FLOOD_URL_LEN];	/* its URL, or the server's
+						   address for a stream */
+};
+
 /*
  * Counters of one worker, in memory shared with the parent.  Each field
- * has one writer (its worker); the parent only reads.
+ * has one writer (its worker); the parent only reads.  st_why[i] is
+ * complete before st_nwhy passes i (release, then acquire).
  */
 struct flood_stats {
 	uint64_t	st_active;	/* open, with a 200 head */
@@ -48,6 +61,8 @@ struct flood_stats {
 	struct hist	st_connect_us;	/* connect() to 200 head, µs */
 	struct hist	st_inter_ms;	/* between chunks of a connection */
 	struct hist	st_lat_us;	/* send-time stamp to read, µs */
+	uint32_t	st_nwhy;	/* st_why entries in use */
+	struct flood_why st_why[FLOOD_WHY_N];	/* the last is "other" */
 };
 
 struct flood_conf {
@@ -59,11 +74,7 @@ struct flood_conf {
 	uint16_t	fo_port_hi;	/* (0, 0: the kernel picks them) */
 };
 
-/* Called with a short reason for each connection that ends early. */
-typedef void	flood_closed_fn(const char *);
-
-int	flood_run(const struct flood_conf *, int, struct flood_stats *,
-	    flood_closed_fn *);
+int	flood_run(const struct flood_conf *, int, struct flood_stats *);
 size_t	flood_rec_pack(char *, size_t, struct flood_rec *, const char *,
 	    size_t);
 

@@ -149,3 +149,59 @@ report_summary(const char *name, const struct hist *h, double scale,
 		    (unsigned long long)h->h_count);
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
+
+/* The entry for reason text, added if new (the last one is "other"). */
+static struct report_why *
+report_why(struct report *rp, const char *text, const char *url)
+{
+	struct report_why *w;
+	unsigned i;
+
+	for (i = 0; i < rp->rp_nwhy; i++)
+		if (strcmp(rp->rp_why[i].rw_text, text) == 0)
+			return &rp->rp_why[i];
+	if (rp->rp_nwhy == REPORT_WHY_N - 1)
+		text = "other";
+	if (rp->rp_nwhy == REPORT_WHY_N)
+		return &rp->rp_why[REPORT_WHY_N - 1];
+	w = &rp->rp_why[rp->rp_nwhy++];
+	snprintf(w->rw_text, sizeof(w->rw_text), "%s", text);
+	snprintf(w->rw_url, sizeof(w->rw_url), "%s", url);
+	return w;
+}
+
+int
+report_closed(struct report *rp, const struct flood_stats *st, int n,
+    char *buf, size_t size)
+{
+	const struct flood_why *fw;
+	struct report_why *w;
+	uint32_t i, k;
+	size_t off = 0;
+	int m;
+
+	for (i = 0; i < rp->rp_nwhy; i++)
+		rp->rp_why[i].rw_total = 0;
+	for (; n-- > 0; st++) {
+		k = __atomic_load_n(&st->st_nwhy, __ATOMIC_ACQUIRE);
+		for (i = 0; i < k && i < FLOOD_WHY_N; i++) {
+			fw = &st->st_why[i];
+			w = report_why(rp, fw->fw_text, fw->fw_url);
+			w->rw_total += __atomic_load_n(&fw->fw_count,
+			    __ATOMIC_RELAXED);
+		}
+	}
+	for (i = 0; i < rp->rp_nwhy; i++) {
+		w = &rp->rp_why[i];
+		if (w->rw_total <= w->rw_shown)
+			continue;
+		m = snprintf(buf + off, size - off, "Closed: %s: %llu (e.g. "
+		    "%s)\n", w->rw_text, (unsigned long long)w->rw_total,
+		    w->rw_url);
+		if (m < 0 || (size_t)m >= size - off)
+			break;
+		off += m;
+		w->rw_shown = w->rw_total;
+	}
+	return (int)off;
+}

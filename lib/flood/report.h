@@ -20,6 +20,16 @@ struct report_snap {
 	uint64_t	rs_chunks;	/* chunks, events or messages */
 };
 
+#define REPORT_WHY_N	64	/* reasons told apart over all workers */
+
+/* One reason over all workers, as last reported. */
+struct report_why {
+	char		rw_text[FLOOD_WHY_LEN];
+	char		rw_url[FLOOD_URL_LEN];
+	uint64_t	rw_total;	/* summed now */
+	uint64_t	rw_shown;	/* the count last reported */
+};
+
 struct report {
 	uint64_t	rp_t0;		/* ms, monotonic: the start */
 	uint64_t	rp_every;	/* ms between lines */
@@ -27,6 +37,8 @@ struct report {
 	int		rp_rate;	/* Stats lines show conn/s */
 	struct report_snap rp_snap[2];	/* the last two lines, oldest first */
 	struct hist	rp_lat;		/* st_lat_us as of the last line */
+	struct report_why rp_why[REPORT_WHY_N];	/* the last is "other" */
+	unsigned	rp_nwhy;
 };
 
 /*
@@ -64,5 +76,15 @@ int	report_line(struct report *, uint64_t, const struct flood_stats *,
  */
 int	report_summary(const char *, const struct hist *, double, char *,
 	    size_t);
+
+/*
+ * Sum the Closed reasons of the n workers' stats st[0..n) (while they
+ * run or after) and write, for each reason whose count grew since the
+ * last call, "Closed: REASON: COUNT (e.g. URL)\n" into buf[0..size),
+ * COUNT being the total so far and URL one example.  Returns the length
+ * written, 0 for none; lines that do not fit wait for the next call.
+ */
+int	report_closed(struct report *, const struct flood_stats *, int,
+	    char *, size_t);
 
 #endif

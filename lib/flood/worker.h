@@ -45,7 +45,6 @@ struct fslot {
 struct flood {
 	const struct flood_conf *f_conf;
 	struct flood_stats *f_st;
-	flood_closed_fn	*f_closed;
 	struct fconn	*f_conn;	/* indexed by fd */
 	unsigned	 f_nconn;	/* table entries */
 	struct fslot	*f_slot;
