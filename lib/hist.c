@@ -36,7 +36,6 @@ hist_value(unsigned i)
 	return lo + ((1ULL << shift) - 1) / 2;
 }
 
-/* Count one sample.  Values too large land in the last bucket. */
 void
 hist_add(struct hist *h, uint64_t v)
 {
@@ -46,7 +45,6 @@ hist_add(struct hist *h, uint64_t v)
 		h->h_max = v;
 }
 
-/* Add the samples of src to dst. */
 void
 hist_merge(struct hist *dst, const struct hist *src)
 {
@@ -59,11 +57,6 @@ hist_merge(struct hist *dst, const struct hist *src)
 		dst->h_max = src->h_max;
 }
 
-/*
- * dst = a - b, for b an earlier state of a: the samples added between
- * them.  The maximum is the top of the highest bucket left (a bucket's
- * middle value, so within its ~3%), never above a's exact one.
- */
 void
 hist_sub(struct hist *dst, const struct hist *a, const struct hist *b)
 {
@@ -82,11 +75,6 @@ hist_sub(struct hist *dst, const struct hist *a, const struct hist *b)
 		dst->h_max = a->h_max;
 }
 
-/*
- * Returns the value below which a fraction q (0..1) of the samples lie,
- * within the bucket precision and never above the exact maximum; 0 for
- * an empty histogram.
- */
 uint64_t
 hist_quantile(const struct hist *h, double q)
 {

@@ -214,13 +214,6 @@ flood_event(struct flood *f, const struct epoll_event *ev)
 	return 0;
 }
 
-/*
- * Run a worker: read flood_rec records from fd in until it ends, hold
- * every connection, and return 0 when SIGTERM arrives (the caller must
- * have blocked it, and SIGINT).  Open connections are left to the
- * process exit, which resets them.  Returns -1 with errno if the worker
- * could not be set up.
- */
 int
 flood_run(const struct flood_conf *conf, int in, struct flood_stats *st)
 {
@@ -257,11 +250,6 @@ flood_run(const struct flood_conf *conf, int in, struct flood_stats *st)
 	}
 }
 
-/*
- * Pack one record for a worker into buf: rec (its fr_len is set here)
- * and the request bytes.  Returns the record's size, or 0 if it does not
- * fit in size bytes or the request is longer than FLOOD_REQMAX.
- */
 size_t
 flood_rec_pack(char *buf, size_t size, struct flood_rec *rec,
     const char *req, size_t len)

@@ -74,7 +74,20 @@ struct flood_conf {
 	uint16_t	fo_port_hi;	/* (0, 0: the kernel picks them) */
 };
 
+/*
+ * Run a worker: read flood_rec records from fd in until it ends, hold
+ * every connection, and return 0 when SIGTERM arrives (the caller must
+ * have blocked it, and SIGINT).  Open connections are left to the
+ * process exit, which resets them.  Returns -1 with errno if the worker
+ * could not be set up.
+ */
 int	flood_run(const struct flood_conf *, int, struct flood_stats *);
+
+/*
+ * Pack one record for a worker into buf: rec (its fr_len is set here)
+ * and the request bytes.  Returns the record's size, or 0 if it does not
+ * fit in size bytes or the request is longer than FLOOD_REQMAX.
+ */
 size_t	flood_rec_pack(char *, size_t, struct flood_rec *, const char *,
 	    size_t);
 

@@ -33,10 +33,6 @@ url_port(const char *p, const char *end)
 	return port >= 1 && port <= 65535 ? port : -1;
 }
 
-/*
- * Split the URL in s[0..len) (no newline) into host, port and path
- * pointing into s.  Returns URL_OK, or the first problem found.
- */
 enum url_err
 url_parse(const char *s, size_t len, struct url *u)
 {
@@ -75,7 +71,6 @@ url_parse(const char *s, size_t len, struct url *u)
 	return URL_OK;
 }
 
-/* Returns a short description of a url_parse() result. */
 const char *
 url_strerror(enum url_err e)
 {
@@ -94,12 +89,6 @@ url_strerror(enum url_err e)
 	return "bad URL";
 }
 
-/*
- * Write the GET request for u into buf, with the header lines extra
- * (each ending in CRLF; "" for none) after Host.  Returns its length; a
- * length of size or more means it did not fit (buf then holds a cut
- * copy, NUL-terminated if size > 0), as snprintf(3) says.
- */
 int
 url_request(const struct url *u, const char *extra, char *buf, size_t size)
 {
