@@ -13,11 +13,11 @@ report_init(struct report *rp, uint64_t t0, uint64_t every, int tsv,
     int rate)
 {
 	memset(rp, 0, sizeof(*rp));
-	rp->rp_t0 = t0;
-	rp->rp_every = every;
-	rp->rp_tsv = tsv;
-	rp->rp_rate = rate;
-	rp->rp_snap[0].rs_t = rp->rp_snap[1].rs_t = t0;
+	rp->rt_t0 = t0;
+	rp->rt_every = every;
+	rp->rt_tsv = tsv;
+	rp->rt_rate = rate;
+	rp->rt_snap[0].rn_t = rp->rt_snap[1].rn_t = t0;
 }
 
 int
@@ -25,7 +25,7 @@ report_header(const struct report *rp, char *buf, size_t size)
 {
 	int n;
 
-	if (!rp->rp_tsv)
+	if (!rp->rt_tsv)
 		return 0;
 	n = snprintf(buf, size, "time\tactive\tclosed\tchunks\tbytes\tconn_s\t"
 	    "chunks_s\tstamps\tstamps_cut\tlat_p50_ms\tlat_p99_ms\t"
@@ -41,16 +41,16 @@ report_header(const struct report *rp, char *buf, size_t size)
 static double
 report_at(const struct report *rp, size_t off, uint64_t t)
 {
-	const struct report_snap *a = &rp->rp_snap[0], *b = &rp->rp_snap[1];
+	const struct report_snap *a = &rp->rt_snap[0], *b = &rp->rt_snap[1];
 	uint64_t ca, cb;
 
 	memcpy(&ca, (const char *)a + off, sizeof(ca));
 	memcpy(&cb, (const char *)b + off, sizeof(cb));
-	if (t <= a->rs_t || b->rs_t <= a->rs_t)
+	if (t <= a->rn_t || b->rn_t <= a->rn_t)
 		return (double)ca;
-	if (t >= b->rs_t)
+	if (t >= b->rn_t)
 		return (double)cb;
-	return ca + (double)(cb - ca) * (t - a->rs_t) / (b->rs_t - a->rs_t);
+	return ca + (double)(cb - ca) * (t - a->rn_t) / (b->rn_t - a->rn_t);
 }
 
 /* Per second of one counter, now at value v; see report_line. */
@@ -58,15 +58,15 @@ static double
 report_rate(const struct report *rp, size_t off, uint64_t now, uint64_t v,
     int final)
 {
-	const struct report_snap *a = &rp->rp_snap[0], *b = &rp->rp_snap[1];
+	const struct report_snap *a = &rp->rt_snap[0], *b = &rp->rt_snap[1];
 	uint64_t from;
 
-	if (!final || now - b->rs_t >= rp->rp_every)
-		from = b->rs_t;
-	else if (now - a->rs_t < rp->rp_every)
-		from = a->rs_t;		/* the run is that short */
+	if (!final || now - b->rn_t >= rp->rt_every)
+		from = b->rn_t;
+	else if (now - a->rn_t < rp->rt_every)
+		from = a->rn_t;		/* the run is that short */
 	else
-		from = now - rp->rp_every;
+		from = now - rp->rt_every;
 	if (now <= from)
 		return 0;
 	return (v - report_at(rp, off, from)) * 1000.0 / (now - from);
@@ -79,8 +79,8 @@ report_lat(struct report *rp, const struct hist *cum, char *buf, size_t size)
 	struct hist h;
 	int n;
 
-	hist_sub(&h, cum, &rp->rp_lat);
-	rp->rp_lat = *cum;
+	hist_sub(&h, cum, &rp->rt_lat);
+	rp->rt_lat = *cum;
 	if (h.h_count == 0)
 		n = snprintf(buf, size, "-\t-\t-\t-");
 	else
@@ -95,17 +95,17 @@ int
 report_line(struct report *rp, uint64_t now, const struct flood_stats *s,
     int final, char *buf, size_t size)
 {
-	double cs, ks, t = (now - rp->rp_t0) / 1000.0;
+	double cs, ks, t = (now - rp->rt_t0) / 1000.0;
 	char lat[96];
 	int n;
 
-	cs = report_rate(rp, offsetof(struct report_snap, rs_conn), now,
+	cs = report_rate(rp, offsetof(struct report_snap, rn_conn), now,
 	    s->st_connects, final);
-	ks = report_rate(rp, offsetof(struct report_snap, rs_chunks), now,
+	ks = report_rate(rp, offsetof(struct report_snap, rn_chunks), now,
 	    s->st_chunks, final);
-	if (rp->rp_tsv && report_lat(rp, &s->st_lat_us, lat, sizeof(lat)) < 0)
+	if (rp->rt_tsv && report_lat(rp, &s->st_lat_us, lat, sizeof(lat)) < 0)
 		return -1;
-	if (rp->rp_tsv)
+	if (rp->rt_tsv)
 		n = snprintf(buf, size, "%.3f\t%llu\t%llu\t%llu\t%llu\t%.1f\t"
 		    "%.1f\t%llu\t%llu\t%s\n", t,
 		    (unsigned long long)s->st_active,
@@ -114,7 +114,7 @@ report_line(struct report *rp, uint64_t now, const struct flood_stats *s,
 		    (unsigned long long)s->st_bytes, cs, ks,
 		    (unsigned long long)s->st_lat_us.h_count,
 		    (unsigned long long)s->st_cut, lat);
-	else if (rp->rp_rate)
+	else if (rp->rt_rate)
 		n = snprintf(buf, size, "Stats: {%llu,%llu,%llu} %.1f conn/s\n",
 		    (unsigned long long)s->st_active,
 		    (unsigned long long)s->st_closed,
@@ -125,10 +125,10 @@ report_line(struct report *rp, uint64_t now, const struct flood_stats *s,
 		    (unsigned long long)s->st_closed,
 		    (unsigned long long)s->st_chunks);
 	if (!final) {
-		rp->rp_snap[0] = rp->rp_snap[1];
-		rp->rp_snap[1].rs_t = now;
-		rp->rp_snap[1].rs_conn = s->st_connects;
-		rp->rp_snap[1].rs_chunks = s->st_chunks;
+		rp->rt_snap[0] = rp->rt_snap[1];
+		rp->rt_snap[1].rn_t = now;
+		rp->rt_snap[1].rn_conn = s->st_connects;
+		rp->rt_snap[1].rn_chunks = s->st_chunks;
 	}
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
@@ -157,16 +157,16 @@ report_why(struct report *rp, const char *text, const char *url)
 	struct report_why *w;
 	unsigned i;
 
-	for (i = 0; i < rp->rp_nwhy; i++)
-		if (strcmp(rp->rp_why[i].rw_text, text) == 0)
-			return &rp->rp_why[i];
-	if (rp->rp_nwhy == REPORT_WHY_N - 1)
+	for (i = 0; i < rp->rt_nwhy; i++)
+		if (strcmp(rp->rt_why[i].wy_text, text) == 0)
+			return &rp->rt_why[i];
+	if (rp->rt_nwhy == REPORT_WHY_N - 1)
 		text = "other";
-	if (rp->rp_nwhy == REPORT_WHY_N)
-		return &rp->rp_why[REPORT_WHY_N - 1];
-	w = &rp->rp_why[rp->rp_nwhy++];
-	snprintf(w->rw_text, sizeof(w->rw_text), "%s", text);
-	snprintf(w->rw_url, sizeof(w->rw_url), "%s", url);
+	if (rp->rt_nwhy == REPORT_WHY_N)
+		return &rp->rt_why[REPORT_WHY_N - 1];
+	w = &rp->rt_why[rp->rt_nwhy++];
+	snprintf(w->wy_text, sizeof(w->wy_text), "%s", text);
+	snprintf(w->wy_url, sizeof(w->wy_url), "%s", url);
 	return w;
 }
 
@@ -180,28 +180,28 @@ report_closed(struct report *rp, const struct flood_stats *st, int n,
 	size_t off = 0;
 	int m;
 
-	for (i = 0; i < rp->rp_nwhy; i++)
-		rp->rp_why[i].rw_total = 0;
+	for (i = 0; i < rp->rt_nwhy; i++)
+		rp->rt_why[i].wy_total = 0;
 	for (; n-- > 0; st++) {
 		k = __atomic_load_n(&st->st_nwhy, __ATOMIC_ACQUIRE);
 		for (i = 0; i < k && i < FLOOD_WHY_N; i++) {
 			fw = &st->st_why[i];
 			w = report_why(rp, fw->fw_text, fw->fw_url);
-			w->rw_total += __atomic_load_n(&fw->fw_count,
+			w->wy_total += __atomic_load_n(&fw->fw_count,
 			    __ATOMIC_RELAXED);
 		}
 	}
-	for (i = 0; i < rp->rp_nwhy; i++) {
-		w = &rp->rp_why[i];
-		if (w->rw_total <= w->rw_shown)
+	for (i = 0; i < rp->rt_nwhy; i++) {
+		w = &rp->rt_why[i];
+		if (w->wy_total <= w->wy_shown)
 			continue;
 		m = snprintf(buf + off, size - off, "Closed: %s: %llu (e.g. "
-		    "%s)\n", w->rw_text, (unsigned long long)w->rw_total,
-		    w->rw_url);
+		    "%s)\n", w->wy_text, (unsigned long long)w->wy_total,
+		    w->wy_url);
 		if (m < 0 || (size_t)m >= size - off)
 			break;
 		off += m;
-		w->rw_shown = w->rw_total;
+		w->wy_shown = w->wy_total;
 	}
 	return (int)off;
 }

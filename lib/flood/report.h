@@ -15,30 +15,30 @@
 
 /* Counts as of one report line. */
 struct report_snap {
-	uint64_t	rs_t;		/* ms, monotonic */
-	uint64_t	rs_conn;	/* connections that became active */
-	uint64_t	rs_chunks;	/* chunks, events or messages */
+	uint64_t	rn_t;		/* ms, monotonic */
+	uint64_t	rn_conn;	/* connections that became active */
+	uint64_t	rn_chunks;	/* chunks, events or messages */
 };
 
 #define REPORT_WHY_N	64	/* reasons told apart over all workers */
 
 /* One reason over all workers, as last reported. */
 struct report_why {
-	char		rw_text[FLOOD_WHY_LEN];
-	char		rw_url[FLOOD_URL_LEN];
-	uint64_t	rw_total;	/* summed now */
-	uint64_t	rw_shown;	/* the count last reported */
+	char		wy_text[FLOOD_WHY_LEN];
+	char		wy_url[FLOOD_URL_LEN];
+	uint64_t	wy_total;	/* summed now */
+	uint64_t	wy_shown;	/* the count last reported */
 };
 
 struct report {
-	uint64_t	rp_t0;		/* ms, monotonic: the start */
-	uint64_t	rp_every;	/* ms between lines */
-	int		rp_tsv;		/* rows, not Stats lines */
-	int		rp_rate;	/* Stats lines show conn/s */
-	struct report_snap rp_snap[2];	/* the last two lines, oldest first */
-	struct hist	rp_lat;		/* st_lat_us as of the last line */
-	struct report_why rp_why[REPORT_WHY_N];	/* the last is "other" */
-	unsigned	rp_nwhy;
+	uint64_t	rt_t0;		/* ms, monotonic: the start */
+	uint64_t	rt_every;	/* ms between lines */
+	int		rt_tsv;		/* rows, not Stats lines */
+	int		rt_rate;	/* Stats lines show conn/s */
+	struct report_snap rt_snap[2];	/* the last two lines, oldest first */
+	struct hist	rt_lat;		/* st_lat_us as of the last line */
+	struct report_why rt_why[REPORT_WHY_N];	/* the last is "other" */
+	unsigned	rt_nwhy;
 };
 
 /*
