@@ -1,12 +1,16 @@
 /*
  * addr.c: ranges of IPv4 addresses.  A flood spreads its connections
  * over many loopback addresses because one (source, destination, port)
- * triple only has ~28k ephemeral ports; cometgen -a and cometflood -b
- * both take "first-last" or a single address.
+ * triple has only the ephemeral range's ports (28,232 by default);
+ * cometgen -a and cometflood -b both take "first-last" or a single
+ * address.
  */
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 
@@ -31,11 +35,6 @@ addr_parse1(const char *s, size_t len, uint32_t *out)
 	return 0;
 }
 
-/*
- * Parse "a.b.c.d" or "a.b.c.d-e.f.g.h" (last >= first).  Returns 0 and
- * fills *r, or -1 with errno EINVAL when either end is not an IPv4
- * address or the range runs backwards.
- */
 int
 addr_range_parse(const char *s, struct addr_range *r)
 {
@@ -58,7 +57,6 @@ addr_range_parse(const char *s, struct addr_range *r)
 	return 0;
 }
 
-/* Returns address i of the range, counting round: i wraps at the end. */
 struct in_addr
 addr_range_nth(const struct addr_range *r, uint64_t i)
 {
@@ -66,4 +64,35 @@ addr_range_nth(const struct addr_range *r, uint64_t i)
 
 	a.s_addr = htonl(r->ar_first + (uint32_t)(i % r->ar_count));
 	return a;
+}
+
+/*
+ * IP_BIND_ADDRESS_NO_PORT: the bind checks the address and takes no
+ * port, so the check costs nothing but the call.
+ */
+int
+addr_range_local(const struct addr_range *r, struct in_addr *bad)
+{
+	struct sockaddr_in sin;
+	uint32_t i;
+	int fd, one = 1, saved;
+
+	for (i = 0; i < r->ar_count; i++) {
+		if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			return -1;
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr = addr_range_nth(r, i);
+		if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+		    sizeof(one)) == -1 ||
+		    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+			saved = errno;
+			close(fd);
+			*bad = sin.sin_addr;
+			errno = saved;
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }

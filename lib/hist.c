@@ -36,7 +36,6 @@ hist_value(unsigned i)
 	return lo + ((1ULL << shift) - 1) / 2;
 }
 
-/* Count one sample.  Values too large land in the last bucket. */
 void
 hist_add(struct hist *h, uint64_t v)
 {
@@ -46,7 +45,6 @@ hist_add(struct hist *h, uint64_t v)
 		h->h_max = v;
 }
 
-/* Add the samples of src to dst. */
 void
 hist_merge(struct hist *dst, const struct hist *src)
 {
@@ -59,11 +57,24 @@ hist_merge(struct hist *dst, const struct hist *src)
 		dst->h_max = src->h_max;
 }
 
-/*
- * Returns the value below which a fraction q (0..1) of the samples lie,
- * within the bucket precision and never above the exact maximum; 0 for
- * an empty histogram.
- */
+void
+hist_sub(struct hist *dst, const struct hist *a, const struct hist *b)
+{
+	unsigned i, top = 0;
+
+	dst->h_count = 0;
+	for (i = 0; i < HIST_N; i++) {
+		dst->h_bin[i] = a->h_bin[i] >= b->h_bin[i] ?
+		    a->h_bin[i] - b->h_bin[i] : 0;
+		dst->h_count += dst->h_bin[i];
+		if (dst->h_bin[i])
+			top = i;
+	}
+	dst->h_max = dst->h_count ? hist_value(top) : 0;
+	if (dst->h_max > a->h_max)
+		dst->h_max = a->h_max;
+}
+
 uint64_t
 hist_quantile(const struct hist *h, double q)
 {

@@ -14,8 +14,25 @@ struct hist {
 	uint64_t	h_bin[HIST_N];	/* samples per bucket */
 };
 
+/* Count one sample.  Values too large land in the last bucket. */
 void		hist_add(struct hist *, uint64_t);
+
+/* Add the samples of src to dst. */
 void		hist_merge(struct hist *, const struct hist *);
+
+/*
+ * dst = a - b, for b an earlier state of a: the samples added between
+ * them.  The maximum is the top of the highest bucket left (a bucket's
+ * middle value, so within its ~3%), never above a's exact one.
+ */
+void		hist_sub(struct hist *, const struct hist *,
+		    const struct hist *);
+
+/*
+ * Returns the value below which a fraction q (0..1) of the samples lie,
+ * within the bucket precision and never above the exact maximum; 0 for
+ * an empty histogram.
+ */
 uint64_t	hist_quantile(const struct hist *, double);
 
 #endif

@@ -47,8 +47,13 @@ bats_require_minimum_version 1.5.0
 	[ "$output" = "1000000 http://localhost:8000/test/1000000" ]
 }
 
-@test "cometgen 1000000 | head -3 exits quietly" {
-	run --separate-stderr bash -c "'$COMET_BIN/cometgen' 1000000 | head -3"
+@test "cometgen 1000000 | head -3 exits quietly, status 0 (not 141 from SIGPIPE)" {
+	run --separate-stderr bash -c "'$COMET_BIN/cometgen' 1000000 | head -3; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ -z "$stderr" ]
+	# the same for -m, which would run for ever
+	run --separate-stderr bash -c "'$COMET_BIN/cometgen' -m 1000 9 | head -3; exit \${PIPESTATUS[0]}"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
 	[ -z "$stderr" ]
@@ -86,4 +91,95 @@ bats_require_minimum_version 1.5.0
 	run -2 --separate-stderr cometgen -P nope 1
 	[[ "$stderr" == "cometgen: -P nope: must start with /"* ]]
 	[ -z "$output" ]
+}
+
+@test "cometgen -m prints batch lines: a random Id in 1..count, the send time, a sequence number" {
+	before=$(date +%s%6N)
+	run --separate-stderr cometgen -m 1000 -n 200 -f 5 10
+	after=$(date +%s%6N)
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 200 ]
+	printf '%s\n' "$output" | awk -F'\t' -v lo="$before" -v hi="$after" '
+	    {
+		if (NF != 2 || $1 !~ /^[0-9]+$/ || $1 < 5 || $1 > 14) { print "bad Id: " $0; exit 1 }
+		# mawk has no {16}: digits, then their count
+		if ($2 !~ /^t=[0-9]+ n=[0-9]+$/ || index($2, " ") != 19) { print "bad message: " $0; exit 1 }
+		split($2, w, /[= ]/)
+		if (w[2] < lo || w[2] > hi) { print "stamp not now: " $0; exit 1 }
+		if (w[4] != NR) { print "sequence: " $0; exit 1 }
+		seen[$1] = 1
+	    }
+	    END { for (i in seen) k++; if (k < 8) { print "only " k " Ids"; exit 1 } }'
+}
+
+@test "cometgen -m paces: 100 lines at 50 a second take at least 1.9 s of their own stamps" {
+	run --separate-stderr cometgen -m 50 -n 100 1
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 100 ]
+	first=$(printf '%s\n' "${lines[0]}" | sed 's/.*t=\([0-9]*\).*/\1/')
+	last=$(printf '%s\n' "${lines[99]}" | sed 's/.*t=\([0-9]*\).*/\1/')
+	[ $((last - first)) -ge 1900000 ]
+}
+
+@test "cometgen -m -i takes Ids from a file: comments and blank lines skipped, bad lines quoted, status 1" {
+	printf '# subscribers\nalice\n\nbob\r\nbad id \nx\001y\n' >"$BATS_TEST_TMPDIR/ids"
+	run --separate-stderr cometgen -m 1000 -n 50 -i "$BATS_TEST_TMPDIR/ids"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 50 ]
+	[ -z "$(printf '%s\n' "$output" | cut -f1 | grep -v '^alice$' | grep -v '^bob$')" ]
+	printf '%s\n' "$output" | cut -f1 | grep -q '^alice$'
+	printf '%s\n' "$output" | cut -f1 | grep -q '^bob$'
+	[[ "$stderr" == *"ids:5: not an Id (256 bytes at most, no spaces or control bytes): \"bad id \""* ]]
+	[[ "$stderr" == *"ids:6: not an Id (256 bytes at most, no spaces or control bytes): \"x\\x01y\""* ]]
+	run -1 --separate-stderr cometgen -m 10 -i "$BATS_TEST_TMPDIR/none"
+	[[ "$stderr" == "cometgen: $BATS_TEST_TMPDIR/none: No such file or directory" ]]
+	printf '# nobody\n' >"$BATS_TEST_TMPDIR/empty"
+	run -1 --separate-stderr cometgen -m 10 -i "$BATS_TEST_TMPDIR/empty"
+	[[ "$stderr" == "cometgen: $BATS_TEST_TMPDIR/empty: no Ids" ]]
+}
+
+@test "cometgen -m bad invocations: status 2" {
+	run -2 --separate-stderr cometgen -m 0 5
+	[[ "$stderr" == "cometgen: -m 0: must be 1 to 10000000"$'\n'* ]]
+	run -2 --separate-stderr cometgen -m 10
+	[[ "$stderr" == "cometgen: missing operand"$'\n'* ]]
+	run -2 --separate-stderr cometgen -m 10 0
+	[[ "$stderr" == "cometgen: count 0: must be 1 to "*$'\n'* ]]
+	run -2 --separate-stderr cometgen -m 10 -i /dev/null 5
+	[[ "$stderr" == "cometgen: extra operand: 5"$'\n'* ]]
+	run -2 --separate-stderr cometgen -n 5 10
+	[[ "$stderr" == "cometgen: -i and -n go with -m"$'\n'* ]]
+	run -2 --separate-stderr cometgen -m 10 -a 127.0.0.1 5
+	[[ "$stderr" == "cometgen: -P, -a and -p are for URLs, not with -m"$'\n'* ]]
+	[ -z "$output" ]
+}
+
+@test "cometgen -m | curl -T - publishes as it goes: cometd delivers before the body ends" {
+	start_cometd -i 1h -w 2
+	curl -sN "$URL/test/7" >"$BATS_TEST_TMPDIR/sub" 3>&- &
+	comet_track $!
+	wait_until 10 grep -q 'welcomes you' "$BATS_TEST_TMPDIR/sub"
+	# one chunked request body that never ends by itself
+	mkfifo "$BATS_TEST_TMPDIR/body"
+	curl -sS -T - -X POST "$URL/send" <"$BATS_TEST_TMPDIR/body" \
+	    >"$BATS_TEST_TMPDIR/pub" 3>&- &
+	pub=$!
+	comet_track "$pub"
+	"$COMET_BIN/cometgen" -m 20 -f 7 1 >"$BATS_TEST_TMPDIR/body" 3>&- &
+	gen=$!
+	comet_track "$gen"
+	wait_until 10 grep -q "^Recvd msg #1: 't=[0-9]\{16\} n=1'" "$BATS_TEST_TMPDIR/sub"
+	# the publisher is still sending: nothing has ended its body
+	kill -0 "$gen"
+	kill -0 "$pub"
+	[ ! -s "$BATS_TEST_TMPDIR/pub" ]
+	kill -TERM "$gen"
+	wait "$gen"
+	wait "$pub"
+	# the body ended when cometgen did; cometd answers for every line
+	n=$(awk '$1 == "messages" { print $2 }' "$BATS_TEST_TMPDIR/pub")
+	[ "$n" -ge 1 ]
+	grep -q "^deliveries $n$" "$BATS_TEST_TMPDIR/pub"
+	wait_until 10 bash -c "[ \$(grep -c '^Recvd msg' '$BATS_TEST_TMPDIR/sub') -eq $n ]"
 }

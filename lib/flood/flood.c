@@ -1,13 +1,14 @@
 /*
  * flood.c: one flood worker.  It takes URLs (as flood_rec records) from
- * a pipe, opens one streaming GET for each and holds them all, counting
- * heads, chunks and bytes into a flood_stats area shared with the parent.
+ * a pipe, opens one streaming GET for each (fconn.c) and holds them all,
+ * counting heads, chunks and bytes into a flood_stats area shared with
+ * the parent.
  *
  * Memory is the point: a connection is one 20-byte struct fconn in a
  * table indexed by fd, allocated once.  Every connection reads into one
- * shared buffer and keeps only its struct reader state.  The request bytes
+ * shared buffer and keeps only its decoder state.  The request bytes
  * live in a small pool of in-flight slots, held from connect() until the
- * 200 head arrives, so a held connection costs nothing more.
+ * head arrives, so a held connection costs nothing more.
  *
  * CPU is the other point: at a million connections the flood receives
  * 100,000 chunks a second on the same two cores as the server.  A pass
@@ -17,68 +18,23 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "reader.h"
-#include "flood.h"
+#include "worker.h"
 
 #define NEVENTS		4096		/* events per epoll_wait */
-#define RBUFSZ		65536		/* the shared receive buffer */
 #define INBUFSZ		16384		/* records not yet started */
 #define SCAN_US		100000		/* timeout scan period */
 #ifndef NAP_US
 #define NAP_US		5000		/* pause after a thin pass */
 #endif
 #define NAP_EVENTS	64		/* a pass with fewer events is thin */
-
-enum { C_FREE, C_CONNECTING, C_HEAD, C_ACTIVE };
-
-struct fconn {
-	struct reader fc_dec;		/* response framing state */
-	uint32_t	fc_last;		/* ms since start + 1 of the last
-					   chunk; 0: none yet */
-	uint16_t	fc_slot;		/* in-flight slot until active */
-	uint8_t		fc_phase;	/* C_* */
-};
-
-struct fslot {
-	uint64_t	fs_start;	/* µs at connect() */
-	int		fs_fd;		/* -1: slot free */
-	uint16_t	fs_len;		/* request bytes */
-	char		fs_req[FLOOD_REQMAX];
-};
-
-struct flood {
-	const struct flood_conf *f_conf;
-	struct flood_stats *f_st;
-	flood_closed_fn	*f_closed;
-	struct fconn	*f_conn;	/* indexed by fd */
-	unsigned	 f_nconn;	/* table entries */
-	struct fslot	*f_slot;
-	uint16_t	*f_free;	/* stack of free slot numbers */
-	unsigned	 f_nfree;
-	int		 f_ep, f_in, f_sig;
-	int		 f_in_on;	/* the pipe is in the epoll set */
-	int		 f_in_eof;
-	char		*f_inbuf;
-	size_t		 f_inlen;
-	char		*f_rbuf;
-	struct epoll_event *f_ev;
-	uint64_t	 f_t0, f_now;	/* µs, monotonic */
-	uint64_t	 f_nbind;	/* source addresses handed out */
-	uint64_t	 f_next_scan;	/* µs of the next timeout scan */
-	size_t		 f_slotsz;	/* bytes mapped for f_slot */
-	int		 f_trimmed;	/* f_slot released: input is done */
-	char		 f_why[48];	/* reason text built for a close */
-};
 
 static uint64_t
 now_us(void)
@@ -87,262 +43,6 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* The Closed reason for a socket error. */
-static const char *
-reason_errno(struct flood *f, int e)
-{
-	switch (e) {
-	case ECONNREFUSED:
-		return "refused";
-	case ECONNRESET:
-	case EPIPE:
-		return "reset";
-	case ETIMEDOUT:
-		return "timeout";
-	case ENETUNREACH:
-	case EHOSTUNREACH:
-		return "unreachable";
-	case EADDRNOTAVAIL:
-	case EADDRINUSE:
-		return "no ports";
-	case EMFILE:
-	case ENFILE:
-		return "no fds";
-	}
-	snprintf(f->f_why, sizeof(f->f_why), "error %s",
-	    strerrorname_np(e) ? strerrorname_np(e) : "unknown");
-	return f->f_why;
-}
-
-static void
-slot_free(struct flood *f, unsigned i)
-{
-	f->f_slot[i].fs_fd = -1;
-	f->f_free[f->f_nfree++] = i;
-}
-
-/* Count a connection that ended early, or never started. */
-static void
-note_closed(struct flood *f, const char *why)
-{
-	f->f_st->st_closed++;
-	f->f_closed(why);
-}
-
-static void
-fconn_close(struct flood *f, int fd, const char *why)
-{
-	struct fconn *c = &f->f_conn[fd];
-
-	if (c->fc_phase == C_ACTIVE)
-		f->f_st->st_active--;
-	else
-		slot_free(f, c->fc_slot);
-	c->fc_phase = C_FREE;
-	note_closed(f, why);
-	/* SO_LINGER {1, 0}: the close sends RST and leaves no TIME_WAIT */
-	close(fd);
-}
-
-/* Open a socket to rec's address; returns the fd or -1 with errno. */
-static int
-fconn_socket(struct flood *f, const struct flood_rec *rec)
-{
-	struct linger lg = { 1, 0 };
-	struct sockaddr_in sin;
-	int fd, one = 1, saved;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		return -1;
-	if ((unsigned)fd >= f->f_nconn) {
-		close(fd);
-		errno = EMFILE;
-		return -1;
-	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1)
-		goto fail;
-	if (f->f_conf->fo_bind.ar_count) {
-		/* the port is picked at connect(), per destination */
-		sin.sin_addr = addr_range_nth(&f->f_conf->fo_bind,
-		    f->f_nbind++ + f->f_conf->fo_index);
-		if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
-		    sizeof(one)) == -1 ||
-		    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-			goto fail;
-	}
-	sin.sin_addr.s_addr = rec->fr_addr;
-	sin.sin_port = rec->fr_port;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
-	    errno != EINPROGRESS)
-		goto fail;
-	return fd;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
-/*
- * Start one connection for rec; failures are counted as Closed.  On
- * loopback the handshake has usually completed inside connect(), so the
- * request is written at once and the socket goes straight to waiting for
- * the head: no EPOLLOUT wakeup, getsockopt or epoll_ctl MOD.  If the
- * write cannot go yet, the connection waits for EPOLLOUT as usual.
- */
-static void
-fconn_start(struct flood *f, const struct flood_rec *rec, const char *req)
-{
-	struct epoll_event ev;
-	struct fconn *c;
-	struct fslot *s;
-	ssize_t n;
-	unsigned i;
-	int fd;
-
-	if ((fd = fconn_socket(f, rec)) == -1) {
-		note_closed(f, reason_errno(f, errno));
-		return;
-	}
-	/* EAGAIN: still connecting; another error is the connect's own */
-	n = write(fd, req, rec->fr_len);
-	if ((n == -1 && errno != EAGAIN) || (n >= 0 && n != rec->fr_len)) {
-		note_closed(f, n == -1 ? reason_errno(f, errno) :
-		    "short write");
-		close(fd);
-		return;
-	}
-	ev.events = n > 0 ? EPOLLIN : EPOLLOUT;
-	ev.data.fd = fd;
-	if (epoll_ctl(f->f_ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-		note_closed(f, reason_errno(f, errno));
-		close(fd);
-		return;
-	}
-	i = f->f_free[--f->f_nfree];
-	s = &f->f_slot[i];
-	s->fs_fd = fd;
-	s->fs_start = f->f_now;
-	s->fs_len = rec->fr_len;
-	if (n <= 0)
-		memcpy(s->fs_req, req, rec->fr_len);
-	c = &f->f_conn[fd];
-	reader_init(&c->fc_dec);
-	c->fc_last = 0;
-	c->fc_slot = i;
-	c->fc_phase = n > 0 ? C_HEAD : C_CONNECTING;
-}
-
-/* connect() finished: send the request and wait for the head. */
-static void
-fconn_ready(struct flood *f, int fd)
-{
-	struct fconn *c = &f->f_conn[fd];
-	struct fslot *s = &f->f_slot[c->fc_slot];
-	struct epoll_event ev;
-	socklen_t len = sizeof(int);
-	ssize_t n;
-	int e = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
-		e = errno;
-	if (e != 0) {
-		fconn_close(f, fd, reason_errno(f, e));
-		return;
-	}
-	if ((n = write(fd, s->fs_req, s->fs_len)) != s->fs_len) {
-		fconn_close(f, fd, n == -1 ? reason_errno(f, errno) :
-		    "short write");
-		return;
-	}
-	ev.events = EPOLLIN;
-	ev.data.fd = fd;
-	if (epoll_ctl(f->f_ep, EPOLL_CTL_MOD, fd, &ev) == -1) {
-		fconn_close(f, fd, reason_errno(f, errno));
-		return;
-	}
-	c->fc_phase = C_HEAD;
-}
-
-/* The head arrived; returns 0 if the stream goes on, -1 if closed. */
-static int
-fconn_head(struct flood *f, int fd)
-{
-	struct fconn *c = &f->f_conn[fd];
-	int status = reader_status(&c->fc_dec);
-
-	if (status != 200) {
-		snprintf(f->f_why, sizeof(f->f_why), "status %d", status);
-		fconn_close(f, fd, f->f_why);
-		return -1;
-	}
-	if (!reader_chunked(&c->fc_dec)) {
-		fconn_close(f, fd, "not chunked");
-		return -1;
-	}
-	hist_add(&f->f_st->st_connect_us,
-	    f->f_now - f->f_slot[c->fc_slot].fs_start);
-	slot_free(f, c->fc_slot);
-	c->fc_phase = C_ACTIVE;
-	f->f_st->st_active++;
-	f->f_st->st_connects++;
-	return 0;
-}
-
-/* k chunks completed in one read: one gap, then k - 1 zero gaps. */
-static void
-fconn_chunks(struct flood *f, struct fconn *c, uint32_t k)
-{
-	uint32_t now = (uint32_t)((f->f_now - f->f_t0) / 1000) + 1;
-
-	f->f_st->st_chunks += k;
-	if (c->fc_last != 0)
-		hist_add(&f->f_st->st_inter_ms, now - c->fc_last);
-	while (--k > 0)
-		hist_add(&f->f_st->st_inter_ms, 0);
-	c->fc_last = now;
-}
-
-/* Data on a connection: one read into the shared buffer, decoded. */
-static void
-fconn_read(struct flood *f, int fd)
-{
-	struct fconn *c = &f->f_conn[fd];
-	enum reader_ev ev;
-	const char *p = f->f_rbuf;
-	uint32_t k;
-	size_t used;
-	ssize_t n;
-
-	if ((n = read(fd, f->f_rbuf, RBUFSZ)) <= 0) {
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
-		fconn_close(f, fd, n == 0 ? "eof" : reason_errno(f, errno));
-		return;
-	}
-	f->f_st->st_bytes += n;
-	for (;;) {
-		k = 0;
-		ev = reader_feed(&c->fc_dec, p, n, &used, &k);
-		if (k)
-			fconn_chunks(f, c, k);
-		p += used;
-		n -= used;
-		if (ev == READER_MORE)
-			return;
-		if (ev == READER_HEAD) {
-			if (fconn_head(f, fd) == -1)
-				return;
-			continue;
-		}
-		fconn_close(f, fd, ev == READER_END ? "end" : "bad framing");
-		return;
-	}
 }
 
 /* Start connections for the records read so far, while slots last. */
@@ -422,16 +122,16 @@ expire(struct flood *f)
 /* Allocate the tables; returns 0 or -1 with errno. */
 static int
 flood_init(struct flood *f, const struct flood_conf *conf, int in,
-    struct flood_stats *st, flood_closed_fn *closed)
+    struct flood_stats *st)
 {
 	unsigned i;
 
 	memset(f, 0, sizeof(*f));
 	f->f_conf = conf;
 	f->f_st = st;
-	f->f_closed = closed;
 	f->f_in = in;
 	f->f_nconn = conf->fo_maxconn;
+	f->f_rand = (uint32_t)getpid() * 2654435761u | 1;
 	/* calloc of big tables maps zero pages: untouched entries cost 0 */
 	f->f_conn = calloc(f->f_nconn, sizeof(*f->f_conn));
 	f->f_slotsz = conf->fo_inflight * sizeof(*f->f_slot);
@@ -441,7 +141,7 @@ flood_init(struct flood *f, const struct flood_conf *conf, int in,
 		return -1;
 	f->f_free = calloc(conf->fo_inflight, sizeof(*f->f_free));
 	f->f_inbuf = malloc(INBUFSZ);
-	f->f_rbuf = malloc(RBUFSZ);
+	f->f_rbuf = malloc(FLOOD_RBUFSZ);
 	f->f_ev = calloc(NEVENTS, sizeof(*f->f_ev));
 	if (!f->f_conn || !f->f_free || !f->f_inbuf ||
 	    !f->f_rbuf || !f->f_ev)
@@ -514,21 +214,13 @@ flood_event(struct flood *f, const struct epoll_event *ev)
 	return 0;
 }
 
-/*
- * Run a worker: read flood_rec records from fd in until it ends, hold
- * every connection, and return 0 when SIGTERM arrives (the caller must
- * have blocked it, and SIGINT).  Open connections are left to the
- * process exit, which resets them.  Returns -1 with errno if the worker
- * could not be set up.
- */
 int
-flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
-    flood_closed_fn *closed)
+flood_run(const struct flood_conf *conf, int in, struct flood_stats *st)
 {
 	struct flood f;
 	int i, n = NEVENTS, timeout;
 
-	if (flood_init(&f, conf, in, st, closed) == -1 ||
+	if (flood_init(&f, conf, in, st) == -1 ||
 	    flood_epoll(&f) == -1)
 		return -1;
 	f.f_t0 = f.f_now = now_us();
@@ -558,23 +250,15 @@ flood_run(const struct flood_conf *conf, int in, struct flood_stats *st,
 	}
 }
 
-/*
- * Pack one record for a worker into buf: the destination and the
- * request bytes.  Returns the record's size, or 0 if it does not fit in
- * size bytes or the request is longer than FLOOD_REQMAX.
- */
 size_t
-flood_rec_pack(char *buf, size_t size, const struct sockaddr_in *to,
+flood_rec_pack(char *buf, size_t size, struct flood_rec *rec,
     const char *req, size_t len)
 {
-	struct flood_rec rec;
-
-	if (len > FLOOD_REQMAX || size < sizeof(rec) + len)
+	if (len > FLOOD_REQMAX || size < sizeof(*rec) + len)
 		return 0;
-	rec.fr_len = len;
-	rec.fr_port = to->sin_port;
-	rec.fr_addr = to->sin_addr.s_addr;
-	memcpy(buf, &rec, sizeof(rec));
-	memcpy(buf + sizeof(rec), req, len);
-	return sizeof(rec) + len;
+	rec->fr_len = len;
+	rec->fr_pad = 0;
+	memcpy(buf, rec, sizeof(*rec));
+	memcpy(buf + sizeof(*rec), req, len);
+	return sizeof(*rec) + len;
 }

@@ -25,10 +25,6 @@
 
 #define PIPE_SZ		(1 << 20)
 
-/*
- * Map the tables for at most max workers.  With fixed, start all of them
- * now.  Returns 0, or -1 with errno.
- */
 int
 pool_init(struct pool *p, int max, int fixed, unsigned cap,
     pool_child_fn *child, void *arg)
@@ -91,10 +87,6 @@ pool_spawn(struct pool *p)
 	return p->pl_n++;
 }
 
-/*
- * Returns the worker the next URL goes to, starting one if needed, or
- * -1: every worker is full (errno ENOSPC) or none could start.
- */
 int
 pool_pick(struct pool *p)
 {
@@ -120,10 +112,6 @@ pool_pick(struct pool *p)
 	return -1;
 }
 
-/*
- * Queue one record of len bytes for worker i.  Returns 0, or -1 if its
- * queue is full (flush, wait for its pipe, retry).
- */
 int
 pool_put(struct pool *p, int i, const char *rec, size_t len)
 {
@@ -141,10 +129,6 @@ pool_put(struct pool *p, int i, const char *rec, size_t len)
 	return 0;
 }
 
-/*
- * Write what the pipe of worker i takes.  Returns the bytes still queued,
- * 0 when empty.  A broken pipe marks the worker dead and drops its queue.
- */
 int
 pool_flush(struct pool *p, int i)
 {
@@ -166,7 +150,6 @@ pool_flush(struct pool *p, int i)
 	return w->wk_len;
 }
 
-/* Returns 1 if any worker still has records queued. */
 int
 pool_pending(const struct pool *p)
 {
@@ -178,7 +161,6 @@ pool_pending(const struct pool *p)
 	return 0;
 }
 
-/* The input ended: close every pipe, so workers see end of file. */
 void
 pool_close(struct pool *p)
 {
@@ -191,7 +173,6 @@ pool_close(struct pool *p)
 		}
 }
 
-/* Returns 1 when every live worker has tried all its URLs. */
 int
 pool_idle(const struct pool *p)
 {
@@ -204,7 +185,6 @@ pool_idle(const struct pool *p)
 	return 1;
 }
 
-/* Collect exited workers; returns how many exited since the last call. */
 int
 pool_reap(struct pool *p)
 {
@@ -221,7 +201,6 @@ pool_reap(struct pool *p)
 	return n;
 }
 
-/* Stop every worker (SIGTERM) and wait until all have exited. */
 void
 pool_stop(struct pool *p)
 {
@@ -241,13 +220,22 @@ pool_stop(struct pool *p)
 
 #define LOAD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 
-/*
- * Sum the workers' counters into *sum; with hists, merge their
- * histograms too (only safe once they have stopped).  A worker that
- * died counts its connections as closed.
- */
+/* Add src, which its worker may be writing, to dst. */
+static void
+merge_live(struct hist *dst, const struct hist *src)
+{
+	unsigned i;
+	uint64_t m;
+
+	for (i = 0; i < HIST_N; i++)
+		dst->h_bin[i] += LOAD(src->h_bin[i]);
+	dst->h_count += LOAD(src->h_count);
+	if ((m = LOAD(src->h_max)) > dst->h_max)
+		dst->h_max = m;
+}
+
 void
-pool_sum(const struct pool *p, struct flood_stats *sum, int hists)
+pool_sum(const struct pool *p, struct flood_stats *sum, int what)
 {
 	const struct flood_stats *s;
 	int i;
@@ -263,9 +251,12 @@ pool_sum(const struct pool *p, struct flood_stats *sum, int hists)
 		sum->st_chunks += LOAD(s->st_chunks);
 		sum->st_bytes += LOAD(s->st_bytes);
 		sum->st_connects += LOAD(s->st_connects);
-		if (hists) {
-			hist_merge(&sum->st_connect_us, &s->st_connect_us);
-			hist_merge(&sum->st_inter_ms, &s->st_inter_ms);
+		sum->st_cut += LOAD(s->st_cut);
+		if (what & POOL_HISTS) {
+			merge_live(&sum->st_connect_us, &s->st_connect_us);
+			merge_live(&sum->st_inter_ms, &s->st_inter_ms);
 		}
+		if (what & (POOL_HISTS | POOL_LAT))
+			merge_live(&sum->st_lat_us, &s->st_lat_us);
 	}
 }

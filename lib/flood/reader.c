@@ -5,12 +5,14 @@
  * receive buffer per connection.  This decoder is a byte-at-a-time state
  * machine whose whole state fits in struct reader: any split of the
  * stream into segments gives the same result, and the caller reads every
- * connection into one shared buffer.  Chunk data is skipped in one step,
- * so the per-byte loop only runs over the head and the size lines.
+ * connection into one shared buffer.  Chunk data is skipped in one step
+ * (or, for an event stream, only scanned for line ends), so the per-byte
+ * loop runs over the head, the size lines and EventSource lines.
  *
  * Only what a streaming client needs is parsed: the status code, whether
- * Transfer-Encoding names "chunked", and the chunk framing (RFC 9112,
- * section 7.1).  Extensions and trailers are skipped.
+ * Transfer-Encoding names "chunked", whether Content-Type is
+ * text/event-stream, a hash of Sec-WebSocket-Accept, and the chunk
+ * framing (RFC 9112, section 7.1).  Extensions and trailers are skipped.
  */
 #include <ctype.h>
 #include <string.h>
@@ -23,10 +25,15 @@ enum {
 	S_STATUS,	/* three digits */
 	S_REASON,	/* rest of the status line */
 	S_HLINE,	/* start of a header line */
-	S_HNAME,	/* matching "transfer-encoding:" */
-	S_HVALUE,	/* looking for "chunked" in its value */
+	S_HNAME_TE,	/* matching "transfer-encoding:" */
+	S_HNAME_CT,	/* matching "content-type:" */
+	S_HNAME_WA,	/* matching "sec-websocket-accept:" */
+	S_HVAL_TE,	/* looking for "chunked" in its value */
+	S_HVAL_CT,	/* matching "text/event-stream" */
+	S_HVAL_WA,	/* hashing the accept value */
 	S_HSKIP,	/* rest of a header line */
 	S_HEND,		/* LF of the empty line */
+	S_BODY,		/* the head ended: reader_feed picks the body's state */
 	S_SIZE,		/* hex chunk size */
 	S_EXT,		/* chunk extension up to LF */
 	S_SIZELF,	/* LF after the size */
@@ -36,35 +43,87 @@ enum {
 	S_TLINE,	/* start of a trailer line */
 	S_TSKIP,	/* rest of a trailer line */
 	S_TEND,		/* LF of the final empty line */
+	S_RAW,		/* an event stream until the connection closes */
 	S_END,
 	S_BAD
 };
 
-static const char te_name[] = "transfer-encoding:";
+#define F_CHUNKED	0x01	/* Transfer-Encoding: chunked was seen */
+#define F_DIGIT		0x02	/* a digit of the current number was seen */
+#define F_EVSTREAM	0x04	/* Content-Type: text/event-stream */
+#define F_ACCEPT	0x08	/* Sec-WebSocket-Accept was seen */
+#define F_MODE		0x30	/* enum reader_mode << 4 */
+#define MODE(d)		(((d)->rd_flags & F_MODE) >> 4)
+
+/* rd_sse: where an EventSource line stands */
+#define SSE_M		0x07	/* 0: line start, 1-4: "data" so far, 5: a
+				   data field, 6: another line */
+#define SSE_DATA	0x08	/* the block has a data field */
+#define SSE_CR		0x10	/* the last byte was CR */
+
+#define FNV_BASIS	2166136261u
+#define FNV_PRIME	16777619u
+
+/* The header names looked for, by S_HNAME_* - S_HNAME_TE. */
+static const char *const hnames[] = {
+	"transfer-encoding:", "content-type:", "sec-websocket-accept:"
+};
 static const char te_chunked[] = "chunked";
+static const char ct_events[] = "text/event-stream";
 
 /* A chunk size past this is refused: no stream sends 256 MiB chunks. */
 #define READER_MAXSIZE	0x0fffffffU
 
 void
-reader_init(struct reader *d)
+reader_init(struct reader *d, enum reader_mode mode)
 {
 	memset(d, 0, sizeof(*d));
 	d->rd_state = S_VERSION;
+	d->rd_flags = (uint8_t)(mode << 4);
 }
 
-/* Returns the status code of the head, 0 until it has been read. */
 int
 reader_status(const struct reader *d)
 {
 	return d->rd_status;
 }
 
-/* Returns 1 if the head announced a chunked body, else 0. */
 int
 reader_chunked(const struct reader *d)
 {
-	return (d->rd_flags & READER_F_CHUNKED) != 0;
+	return (d->rd_flags & F_CHUNKED) != 0;
+}
+
+int
+reader_event_stream(const struct reader *d)
+{
+	return (d->rd_flags & F_EVSTREAM) != 0;
+}
+
+int
+reader_accept(const struct reader *d, uint32_t *hash)
+{
+	*hash = d->rd_num;
+	return (d->rd_flags & F_ACCEPT) != 0;
+}
+
+static uint32_t
+hash_byte(uint32_t h, int ch)
+{
+	if (ch == ' ' || ch == '\t' || ch == '\r')
+		return h;
+	return (h ^ (unsigned char)ch) * FNV_PRIME;
+}
+
+uint32_t
+reader_hash(const char *p, size_t len)
+{
+	uint32_t h = FNV_BASIS;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = hash_byte(h, p[i]);
+	return h;
 }
 
 /* One byte of the status line; returns the next state. */
@@ -95,6 +154,49 @@ step_status(struct reader *d, int ch)
 	return ch == '\n' ? S_HLINE : S_REASON;
 }
 
+/* One byte of a header name we look for; returns the next state. */
+static int
+step_name(struct reader *d, int ch)
+{
+	const char *name = hnames[d->rd_state - S_HNAME_TE];
+
+	if (ch == '\n')
+		return S_HLINE;
+	if (tolower(ch) != name[d->rd_match])
+		return S_HSKIP;
+	if (name[++d->rd_match] != '\0')
+		return d->rd_state;
+	d->rd_match = 0;
+	if (d->rd_state == S_HNAME_WA) {
+		d->rd_flags |= F_ACCEPT;
+		d->rd_num = FNV_BASIS;
+	}
+	return d->rd_state + (S_HVAL_TE - S_HNAME_TE);
+}
+
+/* One byte of a Content-Type value; returns the next state. */
+static int
+step_ctype(struct reader *d, int ch)
+{
+	if (ch == '\n') {
+		if (d->rd_match == sizeof(ct_events) - 1)
+			d->rd_flags |= F_EVSTREAM;
+		return S_HLINE;
+	}
+	if (d->rd_match == 0 && (ch == ' ' || ch == '\t'))
+		return S_HVAL_CT;
+	if (d->rd_match < sizeof(ct_events) - 1) {
+		if (tolower(ch) == ct_events[d->rd_match])
+			d->rd_match++;
+		else
+			return S_HSKIP;
+		return S_HVAL_CT;
+	}
+	if (ch == ';' || ch == ' ' || ch == '\t' || ch == '\r')
+		d->rd_flags |= F_EVSTREAM;
+	return S_HSKIP;
+}
+
 /* One byte of the header block; returns the next state. */
 static int
 step_header(struct reader *d, int ch)
@@ -104,32 +206,98 @@ step_header(struct reader *d, int ch)
 		if (ch == '\r')
 			return S_HEND;
 		if (ch == '\n')
-			return S_SIZE;	/* bare LF ends the head too */
-		d->rd_match = 0;
-		/* FALLTHROUGH */
-	case S_HNAME:
-		if (ch == '\n')
-			return S_HLINE;
-		if (tolower(ch) != te_name[d->rd_match])
-			return S_HSKIP;
-		if (te_name[++d->rd_match] != '\0')
-			return S_HNAME;
-		d->rd_match = 0;
-		return S_HVALUE;
-	case S_HVALUE:
+			return S_BODY;	/* bare LF ends the head too */
+		d->rd_match = 1;
+		switch (tolower(ch)) {
+		case 't':
+			return S_HNAME_TE;
+		case 'c':
+			return S_HNAME_CT;
+		case 's':
+			return S_HNAME_WA;
+		}
+		return S_HSKIP;
+	case S_HNAME_TE:
+	case S_HNAME_CT:
+	case S_HNAME_WA:
+		return step_name(d, ch);
+	case S_HVAL_TE:
 		if (ch == '\n')
 			return S_HLINE;
 		/* "chunked" has no repeated prefix, so a restart is enough */
 		if (tolower(ch) != te_chunked[d->rd_match])
 			d->rd_match = tolower(ch) == te_chunked[0];
 		else if (te_chunked[++d->rd_match] == '\0') {
-			d->rd_flags |= READER_F_CHUNKED;
+			d->rd_flags |= F_CHUNKED;
 			return S_HSKIP;
 		}
-		return S_HVALUE;
+		return S_HVAL_TE;
+	case S_HVAL_CT:
+		return step_ctype(d, ch);
+	case S_HVAL_WA:
+		if (ch == '\n')
+			return S_HLINE;
+		d->rd_num = hash_byte(d->rd_num, ch);
+		return S_HVAL_WA;
+	case S_HEND:
+		return ch == '\n' ? S_BODY : S_BAD;
 	}
 	/* S_HSKIP */
 	return ch == '\n' ? S_HLINE : S_HSKIP;
+}
+
+/* Where the body starts, now that the head is read. */
+static int
+body_state(struct reader *d)
+{
+	d->rd_flags &= ~F_DIGIT;
+	if (MODE(d) == READER_UPGRADE)
+		return S_END;	/* rd_num keeps the accept hash */
+	d->rd_num = 0;
+	if (MODE(d) == READER_EVENTS && !(d->rd_flags & F_CHUNKED))
+		return S_RAW;
+	return S_SIZE;
+}
+
+/*
+ * EventSource lines in n bytes of body: a blank line ends a block, which
+ * is an event if it had a data field ("data" alone, or "data:" and a
+ * value).  Lines end in CR, LF or CRLF.
+ */
+static void
+sse_feed(struct reader *d, const char *p, size_t n, uint32_t *units)
+{
+	uint8_t s = d->rd_sse, m;
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		if (s & SSE_CR) {
+			s &= ~SSE_CR;
+			if (c == '\n')
+				continue;	/* the LF of a CRLF */
+		}
+		m = s & SSE_M;
+		if (c == '\r' || c == '\n') {
+			if (m == 0 && (s & SSE_DATA)) {
+				(*units)++;
+				s &= ~SSE_DATA;
+			} else if (m == 4 || m == 5)
+				s |= SSE_DATA;
+			s = (s & ~SSE_M) | (c == '\r' ? SSE_CR : 0);
+			continue;
+		}
+		if (m >= 5) {
+			/* the rest of the line says nothing: skip to its end */
+			while (i + 1 < n && p[i + 1] != '\r' && p[i + 1] != '\n')
+				i++;
+			continue;
+		}
+		m = m == 4 ? (c == ':' ? 5 : 6) : c == "data"[m] ? m + 1 : 6;
+		s = (s & ~SSE_M) | m;
+	}
+	d->rd_sse = s;
 }
 
 /* One byte of a chunk size; returns the next state. */
@@ -142,10 +310,10 @@ step_size(struct reader *d, int ch)
 		if (d->rd_num > READER_MAXSIZE >> 4)
 			return S_BAD;
 		d->rd_num = d->rd_num << 4 | v;
-		d->rd_flags |= READER_F_DIGIT;
+		d->rd_flags |= F_DIGIT;
 		return S_SIZE;
 	}
-	if (!(d->rd_flags & READER_F_DIGIT))
+	if (!(d->rd_flags & F_DIGIT))
 		return S_BAD;
 	if (ch == ';' || ch == ' ' || ch == '\t')
 		return S_EXT;
@@ -174,7 +342,7 @@ step_frame(struct reader *d, int ch)
 		if (ch != '\n')
 			return S_BAD;
 		d->rd_num = 0;
-		d->rd_flags &= ~READER_F_DIGIT;
+		d->rd_flags &= ~F_DIGIT;
 		return S_SIZE;
 	case S_TLINE:
 		return ch == '\r' ? S_TEND : ch == '\n' ? S_END : S_TSKIP;
@@ -189,29 +357,31 @@ step_frame(struct reader *d, int ch)
 	return d->rd_num ? S_DATA : S_TLINE;
 }
 
-/*
- * Feed len bytes of the response.  Stops early right after the head
- * (READER_HEAD, so the caller can check the status before the body), at
- * the end of the body (READER_END) or at broken framing (READER_BAD);
- * otherwise uses everything and returns READER_MORE.  *used is set to the
- * bytes consumed and *chunks is increased by the chunk-data units
- * completed.  READER_END stops right after the last byte of the body;
- * any byte fed after that is broken framing.  After READER_BAD every
- * call returns READER_BAD.
- */
+/* The body bytes p[0..n) of chunk data or a raw stream. */
+static void
+body_bytes(struct reader *d, const char *p, size_t n, uint32_t *units)
+{
+	if (MODE(d) == READER_EVENTS)
+		sse_feed(d, p, n, units);
+}
+
 enum reader_ev
 reader_feed(struct reader *d, const char *p, size_t len, size_t *used,
-    uint32_t *chunks)
+    uint32_t *units)
 {
 	size_t i = 0, n;
 	int st = d->rd_state;
 
 	while (i < len) {
-		if (st == S_DATA) {
-			n = len - i < d->rd_num ? len - i : d->rd_num;
+		if (st == S_DATA || st == S_RAW) {
+			n = len - i;
+			if (st == S_DATA && n > d->rd_num)
+				n = d->rd_num;
+			body_bytes(d, p + i, n, units);
 			i += n;
-			if ((d->rd_num -= n) == 0) {
-				(*chunks)++;
+			if (st == S_DATA && (d->rd_num -= n) == 0) {
+				if (MODE(d) == READER_CHUNKS)
+					(*units)++;
 				st = S_DATACR;
 			}
 			continue;
@@ -221,15 +391,12 @@ reader_feed(struct reader *d, const char *p, size_t len, size_t *used,
 		d->rd_state = st;
 		if (st <= S_REASON)
 			st = step_status(d, (unsigned char)p[i++]);
-		else if (st <= S_HEND)
-			st = st == S_HEND ? (p[i++] == '\n' ? S_SIZE : S_BAD) :
-			    step_header(d, (unsigned char)p[i++]);
+		else if (st < S_BODY)
+			st = step_header(d, (unsigned char)p[i++]);
 		else
 			st = step_frame(d, (unsigned char)p[i++]);
-		if (st == S_SIZE && d->rd_state <= S_HEND) {
-			d->rd_state = st;
-			d->rd_num = 0;
-			d->rd_flags &= ~READER_F_DIGIT;
+		if (st == S_BODY) {
+			d->rd_state = body_state(d);
 			*used = i;
 			return READER_HEAD;
 		}

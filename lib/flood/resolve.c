@@ -41,10 +41,6 @@ lookup(const char *name, struct rentry *re)
 	return 0;
 }
 
-/*
- * Resolve host[0..len) to an IPv4 address in *out.  Returns 0, or -1
- * with *errstr saying why (the name is too long or does not resolve).
- */
 int
 resolve_host(const char *host, size_t len, struct in_addr *out,
     const char **errstr)

@@ -5,6 +5,11 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
+/*
+ * Resolve host[0..len) to an IPv4 address in *out.  Returns 0, or -1
+ * with *errstr, a constant string, saying why (the name is too long or
+ * does not resolve).
+ */
 int	resolve_host(const char *, size_t, struct in_addr *, const char **);
 
 #endif

@@ -33,10 +33,6 @@ url_port(const char *p, const char *end)
 	return port >= 1 && port <= 65535 ? port : -1;
 }
 
-/*
- * Split the URL in s[0..len) (no newline) into host, port and path
- * pointing into s.  Returns URL_OK, or the first problem found.
- */
 enum url_err
 url_parse(const char *s, size_t len, struct url *u)
 {
@@ -75,7 +71,6 @@ url_parse(const char *s, size_t len, struct url *u)
 	return URL_OK;
 }
 
-/* Returns a short description of a url_parse() result. */
 const char *
 url_strerror(enum url_err e)
 {
@@ -94,22 +89,18 @@ url_strerror(enum url_err e)
 	return "bad URL";
 }
 
-/*
- * Write the GET request for u into buf.  Returns its length, or -1 if it
- * does not fit in size bytes.
- */
 int
-url_request(const struct url *u, char *buf, size_t size)
+url_request(const struct url *u, const char *extra, char *buf, size_t size)
 {
 	int n;
 
 	if (u->u_hasport)
 		n = snprintf(buf, size, "GET %.*s HTTP/1.1\r\nHost: %.*s:%d"
-		    "\r\n\r\n", (int)u->u_pathlen, u->u_path,
-		    (int)u->u_hostlen, u->u_host, u->u_port);
+		    "\r\n%s\r\n", (int)u->u_pathlen, u->u_path,
+		    (int)u->u_hostlen, u->u_host, u->u_port, extra);
 	else
 		n = snprintf(buf, size, "GET %.*s HTTP/1.1\r\nHost: %.*s"
-		    "\r\n\r\n", (int)u->u_pathlen, u->u_path,
-		    (int)u->u_hostlen, u->u_host);
-	return n < 0 || (size_t)n >= size ? -1 : n;
+		    "\r\n%s\r\n", (int)u->u_pathlen, u->u_path,
+		    (int)u->u_hostlen, u->u_host, extra);
+	return n < 0 ? (int)size : n;
 }

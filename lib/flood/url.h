@@ -21,8 +21,21 @@ enum url_err {
 	URL_PATH		/* a space or control character in the path */
 };
 
+/*
+ * Split the URL in s[0..len) (no newline) into host, port and path
+ * pointing into s.  Returns URL_OK, or the first problem found.
+ */
 enum url_err	url_parse(const char *, size_t, struct url *);
+
+/* Returns a short description of a url_parse() result. */
 const char	*url_strerror(enum url_err);
-int		url_request(const struct url *, char *, size_t);
+
+/*
+ * Write the GET request for u into buf, with the header lines extra
+ * (each ending in CRLF; "" for none) after Host.  Returns its length; a
+ * length of size or more means it did not fit (buf then holds a cut
+ * copy, NUL-terminated if size > 0), as snprintf(3) says.
+ */
+int		url_request(const struct url *, const char *, char *, size_t);
 
 #endif

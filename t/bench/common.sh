@@ -1,4 +1,4 @@
-# t/bench/common.sh: shared by t/bench/million and t/bench/peers (bash).
+# t/bench/common.sh: shared by the t/bench scripts (bash).
 #
 # Process bookkeeping (every process we start is tracked by PID and stopped
 # by PID, never by name: other people run the same binaries), /proc readers
@@ -138,15 +138,16 @@ fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 fadd() { awk -v a="$1" -v b="$2" -v c="${3:-0}" 'BEGIN { printf "%.3f", a + b + c }'; }
 
 # tsv_last FILE: the last complete report line of cometflood -o tsv
-# ("time active closed chunks bytes conn_s chunks_s"), or nothing.
+# ("time active closed chunks bytes conn_s chunks_s ..."), or nothing.
 tsv_last() {
-	awk -F '\t' 'NF == 7 && $1 ~ /^[0-9.]+$/ { l = $0 } END { if (l != "") print l }' "$1"
+	awk -F '\t' 'NF >= 7 && $1 ~ /^[0-9.]+$/ { l = $0 } END { if (l != "") print l }' "$1"
 }
 
 # tsv_field LINE NAME: one field of a tsv report line by name.
 tsv_field() {
 	local i=0 f
-	for f in time active closed chunks bytes conn_s chunks_s; do
+	for f in time active closed chunks bytes conn_s chunks_s stamps \
+	    stamps_cut lat_p50_ms lat_p99_ms lat_p999_ms lat_max_ms; do
 		i=$((i + 1))
 		[ "$f" = "$2" ] && { cut -f "$i" <<<"$1"; return; }
 	done
@@ -163,7 +164,7 @@ tsv_wait() {
 	local end=$((SECONDS + $3)) line
 	while [ "$SECONDS" -le "$end" ]; do
 		line=$(awk -F '\t' -v m="$2" '
-		    NF == 7 && $1 ~ /^[0-9.]+$/ { l = $0; t = $1 }
+		    NF >= 7 && $1 ~ /^[0-9.]+$/ { l = $0; t = $1 }
 		    END { if (l != "" && t + 0 >= m + 0) print l }' "$1")
 		[ -n "$line" ] && { echo "$line"; return 0; }
 		sleep 0.05
@@ -189,9 +190,10 @@ tsv_rate() {
 	    'BEGIN { if (ta > tb) printf "%.0f\n", (a - b) / (ta - tb); else print "-" }'
 }
 
-# tsv_summary FILE NAME: "p50 p99 max" of a cometflood summary line.
+# tsv_summary FILE NAME: "p50 p99 max" of a cometflood summary line
+# ("summary NAME p50 p99 p999 max count").
 tsv_summary() {
-	awk -F '\t' -v n="$2" '$1 == "summary" && $2 == n { print $3, $4, $5 }' "$1"
+	awk -F '\t' -v n="$2" '$1 == "summary" && $2 == n { print $3, $4, $6 }' "$1"
 }
 
 # mem_total PID...: one cometmem -k sample of the PIDs; prints "rss sockets"
@@ -270,3 +272,41 @@ free_port() {
 		    { echo "$p"; return; }
 	done
 }
+
+# Sysctls: snapshot every /proc/sys file cometsysctl talks about, before
+# anything is applied, so restore_sysctls can put each back exactly.
+SYSCTL_SAVE=
+save_sysctls() {
+	local name f
+	SYSCTL_SAVE=$(mktemp -d /tmp/comet-bench.XXXXXX)
+	"$COMET_BIN/cometsysctl" -l -n "$1" >"$SYSCTL_SAVE/list" 2>&1
+	while read -r name _; do
+		f=/proc/sys/${name//.//}
+		[ -f "$f" ] && cat "$f" >"$SYSCTL_SAVE/$name"
+	done <"$SYSCTL_SAVE/list"
+}
+
+restore_sysctls() {
+	local s name f
+	[ -n "$SYSCTL_SAVE" ] || return 0
+	for s in "$SYSCTL_SAVE"/*.*; do
+		[ -f "$s" ] || continue
+		name=${s##*/}
+		f=/proc/sys/${name//.//}
+		if [ "$(cat "$f")" != "$(cat "$s")" ]; then
+			say "restore $name: $(cat "$s")"
+			cat "$s" >"$f" || say "could not restore $name"
+		fi
+	done
+	rm -rf "$SYSCTL_SAVE"
+	SYSCTL_SAVE=
+}
+
+# procs_for N: worker processes for N connections: each may hold only
+# RLIMIT_NOFILE descriptors, so fill them to 80% (the SO_REUSEPORT hash
+# does not spread evenly) and add one for margin.
+procs_for() {
+	local cap=$(( ($(ulimit -Hn) - 100) * 4 / 5 ))
+	echo $(( ($1 + cap - 1) / cap + 1 ))
+}
+

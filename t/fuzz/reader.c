@@ -2,12 +2,13 @@
  * libFuzzer harness for cometflood's response decoder (lib/flood/reader.c).
  *
  * The decoder promises that any split of the stream gives the same
- * result.  The input (after its first byte) is a response; it is fed
- * whole, then again in pieces whose sizes cycle through the first byte's
- * bits, the way a flood client reads a million sockets into one buffer.
+ * result.  The input (after its first two bytes) is a response; it is
+ * fed whole, then again in pieces whose sizes cycle through the first
+ * byte's bits, the way a flood client reads a million sockets into one
+ * buffer; the second byte picks the mode (chunks, events, upgrade).
  * Both runs must report the head, the end and broken framing at the same
- * stream offsets and count the same chunks and status, and every call
- * must consume within what it was given.
+ * stream offsets and count the same units, status, flags and accept
+ * hash, and every call must consume within what it was given.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +23,9 @@ struct run {
 	uint32_t	 r_chunks;
 	int		 r_status;
 	int		 r_chunked;
+	int		 r_evstream;
+	int		 r_accept;
+	uint32_t	 r_hash;
 };
 
 /* Feed p[0..len) from stream offset off; returns 1 once decoding stops. */
@@ -57,7 +61,8 @@ feed(struct reader *d, struct run *r, const char *p, size_t len,
 }
 
 static void
-decode(const uint8_t *data, size_t len, unsigned pattern, struct run *r)
+decode(const uint8_t *data, size_t len, unsigned pattern,
+    enum reader_mode mode, struct run *r)
 {
 	struct reader	 d;
 	char			*buf;
@@ -66,7 +71,7 @@ decode(const uint8_t *data, size_t len, unsigned pattern, struct run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->r_ev = READER_MORE;
-	reader_init(&d);
+	reader_init(&d, mode);
 	while (off < len) {
 		/* pattern 0 is "all at once"; else pieces of 1..8 bytes */
 		n = pattern == 0 ? len : ((pattern >> (k++ % 8)) & 7) + 1;
@@ -85,20 +90,32 @@ decode(const uint8_t *data, size_t len, unsigned pattern, struct run *r)
 	}
 	r->r_status = reader_status(&d);
 	r->r_chunked = reader_chunked(&d);
+	r->r_evstream = reader_event_stream(&d);
+	r->r_accept = reader_accept(&d, &r->r_hash);
+	if (!r->r_accept)
+		r->r_hash = 0;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct run	 a, b;
+	enum reader_mode mode;
 
-	if (len < 1)
+	if (len < 2)
 		return 0;
-	decode(data + 1, len - 1, 0, &a);
-	decode(data + 1, len - 1, data[0] | 0x100, &b);
+	mode = data[1] % 3 == 0 ? READER_CHUNKS : data[1] % 3 == 1 ?
+	    READER_EVENTS : READER_UPGRADE;
+	decode(data + 2, len - 2, 0, mode, &a);
+	decode(data + 2, len - 2, data[0] | 0x100, mode, &b);
 	if (a.r_head != b.r_head || a.r_stop != b.r_stop ||
 	    a.r_ev != b.r_ev || a.r_chunks != b.r_chunks ||
-	    a.r_status != b.r_status || a.r_chunked != b.r_chunked)
+	    a.r_status != b.r_status || a.r_chunked != b.r_chunked ||
+	    a.r_evstream != b.r_evstream || a.r_accept != b.r_accept ||
+	    a.r_hash != b.r_hash)
+		abort();
+	/* an upgrade's head is the end of the decoder's part */
+	if (mode == READER_UPGRADE && a.r_head != 0 && a.r_stop > a.r_head)
 		abort();
 	if (a.r_status > 999)
 		abort();
