@@ -162,7 +162,7 @@ bats_require_minimum_version 1.5.0
 	wait_until 10 grep -q 'welcomes you' "$BATS_TEST_TMPDIR/sub"
 	# one chunked request body that never ends by itself
 	mkfifo "$BATS_TEST_TMPDIR/body"
-	curl -sS -T - -X POST "$URL/send" <"$BATS_TEST_TMPDIR/body" \
+	curl -sS -T - "$URL/send" <"$BATS_TEST_TMPDIR/body" \
 	    >"$BATS_TEST_TMPDIR/pub" 3>&- &
 	pub=$!
 	comet_track "$pub"

@@ -48,14 +48,15 @@ request_unread(struct server *s, int fd, struct url_req *u)
 	}
 }
 
-/* Run the endpoint fn; only a POST endpoint reads the body. */
+/* Run the endpoint fn; only a publish (POST or PUT) reads the body. */
 static int
 request_serve(struct server *s, int fd, struct url_req *u, url_fn *fn)
 {
+	const struct http_req *r = u->ur_req;
 	int post, rc;
 
-	post = u->ur_req->rq_methodlen == 4 &&
-	    memcmp(u->ur_req->rq_method, "POST", 4) == 0;
+	post = (r->rq_methodlen == 4 && memcmp(r->rq_method, "POST", 4) ==
+	    0) || (r->rq_methodlen == 3 && memcmp(r->rq_method, "PUT", 3) == 0);
 	if (!post)
 		request_unread(s, fd, u);
 	if ((rc = fn(s, fd, u)) <= 0)

@@ -16,6 +16,7 @@
 #define M_GET	0x01
 #define M_HEAD	0x02
 #define M_POST	0x04
+#define M_PUT	0x08	/* curl -T sends a streamed body with PUT */
 
 struct url_ent {
 	const char	*ue_path;
@@ -32,9 +33,9 @@ static const struct url_ent urls[] = {
 	{ "/ws/", 1, M_GET, "GET", ep_ws_get },
 	{ "/stats", 0, M_GET | M_HEAD, "GET, HEAD", ep_stats_get },
 	{ "/metrics", 0, M_GET | M_HEAD, "GET, HEAD", ep_metrics_get },
-	{ "/send/", 1, M_POST, "POST", ep_publish_post },
-	{ "/send", 0, M_POST, "POST", ep_publish_post },
-	{ "/broadcast", 0, M_POST, "POST", ep_publish_post },
+	{ "/send/", 1, M_POST | M_PUT, "POST, PUT", ep_publish_post },
+	{ "/send", 0, M_POST | M_PUT, "POST, PUT", ep_publish_post },
+	{ "/broadcast", 0, M_POST | M_PUT, "POST, PUT", ep_publish_post },
 };
 
 /* The M_* bit of a method, 0 for one cometd does not implement. */
@@ -47,6 +48,8 @@ urls_method(const char *m, size_t n)
 		return M_HEAD;
 	if (n == 4 && memcmp(m, "POST", 4) == 0)
 		return M_POST;
+	if (n == 3 && memcmp(m, "PUT", 3) == 0)
+		return M_PUT;
 	return 0;
 }
 
