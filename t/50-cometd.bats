@@ -157,7 +157,7 @@ chunks_above() {
 	[ "${lines[-1]}" = "405 Method Not Allowed: this path does not take this method (see Allow)" ]
 	run curl -s -D - "$URL/send/42"
 	[[ "${lines[0]}" == "HTTP/1.1 405 "* ]]
-	grep -q $'^Allow: POST\r$' <<<"$output"
+	grep -q $'^Allow: POST, PUT\r$' <<<"$output"
 	run curl -s -o /dev/null -w '%{http_code}' "$URL/broadcast"
 	[ "$output" = 405 ]
 	run curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/test/a"
