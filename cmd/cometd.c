@@ -158,13 +158,10 @@ nofile(void)
 	return rl.rlim_cur;
 }
 
-int
-main(int argc, char *argv[])
+/* The defaults, as cometd(1) gives them. */
+static void
+defaults(void)
 {
-	struct prefork pf;
-	long long nf, need, keepbytes;
-	int ch, verbose = 0, allowed = 0, mflag = 0, fd = -1;
-
 	conf.sc_port = 8000;
 	conf.sc_interval = 10000;
 	conf.sc_timeout = 10000;
@@ -182,10 +179,21 @@ main(int argc, char *argv[])
 	conf.sc_beat = 15000;
 	conf.sc_poll = 30000;
 	conf.sc_keep = SERVER_KEEP;
-	keepbytes = SERVER_KEEPBYTES;
+}
+
+/*
+ * Read the options into conf; *verbose counts -v, *mflag says -m was
+ * given.  Exits 2 on a usage error, 1 on a key or log it cannot open.
+ */
+static void
+options(int argc, char *argv[], int *verbose, int *mflag)
+{
+	long long keepbytes = SERVER_KEEPBYTES;
+	int ch, allowed = 0, fd = -1;
+
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "A:K:Va:b:c:e:hi:k:l:m:n:o:p:q:r:s:t:u:vw:z:")) !=
-	    -1) {
+	while ((ch = getopt(argc, argv,
+	    "A:K:Va:b:c:e:hi:k:l:m:n:o:p:q:r:s:t:u:vw:z:")) != -1) {
 		switch (ch) {
 		case 'A':
 			conf.sc_access = optarg;
@@ -226,7 +234,7 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			conf.sc_max = opt_number(ch, optarg, 1, 100000000);
-			mflag = 1;
+			*mflag = 1;
 			break;
 		case 'n':
 			conf.sc_lim.hl_lines = opt_number(ch, optarg, 1, 1024);
@@ -257,7 +265,7 @@ main(int argc, char *argv[])
 			conf.sc_lim.hl_target = opt_number(ch, optarg, 1, 32768);
 			break;
 		case 'v':
-			verbose++;
+			(*verbose)++;
 			break;
 		case 'w':
 			conf.sc_workers = opt_number(ch, optarg, 1, 1024);
@@ -278,14 +286,20 @@ main(int argc, char *argv[])
 	if (fd != -1)
 		close(fd);
 	conf.sc_keepbytes = keepbytes / conf.sc_workers;
+}
 
-	log_init("cometd", verbose);
-	signal(SIGPIPE, SIG_IGN);
-	nf = nofile();
+/*
+ * Hold the port (chosen here with -p 0) so that every worker binds it,
+ * make the mailboxes, say what runs.  Exits 1 if it cannot.
+ */
+static void
+prepare(long long nf, int mflag)
+{
+	long long need;
+
 	if ((conf.sc_stats = stats_map(conf.sc_workers)) == NULL)
 		err(1, "mmap stats");
 	conf.sc_stats->sh_cluster = conf.sc_redis != NULL;
-	/* hold the port (chosen here if -p 0) so every worker binds it */
 	if ((conf.sc_port != 0 && net_probe(conf.sc_addr, conf.sc_port) == -1) ||
 	    (portfd = net_listen(conf.sc_addr, conf.sc_port, 0)) == -1)
 		err(1, "bind %s port %d", conf.sc_addr ? conf.sc_addr : "*",
@@ -310,7 +324,19 @@ main(int argc, char *argv[])
 		    "can read any Id (-K turns on tokens)", conf.sc_port);
 	if (conf.sc_redis != NULL)
 		log_info("cluster: redis %s", conf.sc_redis);
+}
 
+int
+main(int argc, char *argv[])
+{
+	struct prefork pf;
+	int verbose = 0, mflag = 0;
+
+	defaults();
+	options(argc, argv, &verbose, &mflag);
+	log_init("cometd", verbose);
+	signal(SIGPIPE, SIG_IGN);
+	prepare(nofile(), mflag);
 	memset(&pf, 0, sizeof(pf));
 	pf.pf_n = conf.sc_workers;
 	pf.pf_work = work;

@@ -58,8 +58,9 @@ int	report_header(const struct report *, char *, size_t);
  * Write the line for the sums s at now (ms, monotonic) into
  * buf[0..size), newline included; tsv rows need s's latency histogram
  * (POOL_LAT), and their latency columns are over the samples since the
- * last line.  Rates are over the time since the last line; with final (the line printed at the end) they are over the
- * whole report period that ends at now, interpolated between the lines
+ * last line.  Rates are over the time since the last line; with final
+ * (the line printed at the end) they are over the whole report period
+ * that ends at now, interpolated between the lines
  * before, or over the whole run if it was shorter: a last period cut
  * short would show a false spike.  Returns the length, or -1 if it does
  * not fit.

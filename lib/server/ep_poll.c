@@ -193,16 +193,8 @@ ep_poll_get(struct server *s, int fd, struct url_req *u)
 	struct auth a;
 	int rc;
 
-	if (idlen > SERVER_ID_MAX) {
-		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		return 414;
-	}
-	if (!urls_id_ok(id, idlen)) {
-		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		u->ur_why = URLS_ID_WHY;
-		u->ur_flags |= RESPOND_CLOSE;
-		return 400;
-	}
+	if ((rc = ep_stream_id(s, u, id, idlen)) != 0)
+		return rc;
 	if ((rc = ep_stream_resume(s, u, "since", &rs)) != 0) {
 		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
 		return rc;
@@ -221,10 +213,7 @@ ep_poll_adopt(struct server *s, int fd, const char *id, size_t idlen,
 	struct resume rs;
 
 	if (fd == -1 || len != sizeof(rs)) {
-		if (fd != -1)
-			close(fd);
-		stats_cap_put(s->s_conf->sc_stats, 1);
-		stats_add(s->s_st, STAT_CLOSED, 1);
+		ep_stream_lost(s, fd);
 		return;
 	}
 	memcpy(&rs, data, sizeof(rs));

@@ -160,12 +160,37 @@ ep_stream_handoff(struct server *s, int fd, const char *id, size_t idlen,
     int frame, const struct resume *rs)
 {
 	conn_release(s, fd);
-	if (relay_handoff(s, fd, id, idlen, frame, rs, sizeof(*rs)) == -1) {
-		/* closed instead: its place under the cap comes back */
-		stats_cap_put(s->s_conf->sc_stats, 1);
-		stats_add(s->s_st, STAT_CLOSED, 1);
-	}
+	/* closed instead: its place under the cap comes back */
+	if (relay_handoff(s, fd, id, idlen, frame, rs, sizeof(*rs)) == -1)
+		ep_stream_lost(s, -1);
 	return -1;
+}
+
+int
+ep_stream_id(struct server *s, struct url_req *u, const char *id,
+    size_t len)
+{
+	if (len > SERVER_ID_MAX) {
+		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
+		u->ur_flags |= RESPOND_CLOSE;
+		return 414;
+	}
+	if (!urls_id_ok(id, len)) {
+		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
+		u->ur_why = URLS_ID_WHY;
+		u->ur_flags |= RESPOND_CLOSE;
+		return 400;
+	}
+	return 0;
+}
+
+void
+ep_stream_lost(struct server *s, int fd)
+{
+	if (fd != -1)
+		close(fd);
+	stats_cap_put(s->s_conf->sc_stats, 1);
+	stats_add(s->s_st, STAT_CLOSED, 1);
 }
 
 int
@@ -221,17 +246,8 @@ ep_stream_get(struct server *s, int fd, struct url_req *u)
 	struct auth a;
 	int frame = stream_frame(u), rc;
 
-	if (idlen > SERVER_ID_MAX) {
-		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		u->ur_flags |= RESPOND_CLOSE;
-		return 414;
-	}
-	if (!urls_id_ok(id, idlen)) {
-		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		u->ur_why = URLS_ID_WHY;
-		u->ur_flags |= RESPOND_CLOSE;
-		return 400;
-	}
+	if ((rc = ep_stream_id(s, u, id, idlen)) != 0)
+		return rc;
 	if (u->ur_flags & RESPOND_HEAD) {
 		n = frame_of(frame)->fm_begin(s->s_scratch, &x, 1);
 		if (conn_write(s, fd, s->s_scratch, n) == -1)
@@ -265,10 +281,7 @@ ep_stream_adopt(struct server *s, int fd, const char *id, size_t idlen,
 	if (fd == -1 || frame < 0 || frame >= FRAME_COUNT ||
 	    len != sizeof(rs)) {
 		/* lost on the way (MSG_CTRUNC), or not ours to read */
-		if (fd != -1)
-			close(fd);
-		stats_cap_put(s->s_conf->sc_stats, 1);
-		stats_add(s->s_st, STAT_CLOSED, 1);
+		ep_stream_lost(s, fd);
 		return;
 	}
 	memcpy(&rs, data, sizeof(rs));

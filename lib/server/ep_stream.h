@@ -35,6 +35,18 @@ struct resume {
 int	ep_stream_get(struct server *, int, struct url_req *);
 
 /*
+ * Check the Id of a subscription: 0, or the status to answer (414 too
+ * long, 400 with a dot segment; the connection then closes).
+ */
+int	ep_stream_id(struct server *, struct url_req *, const char *, size_t);
+
+/*
+ * A handed-over subscription that cannot start (fd -1: it never came):
+ * close it and give its place under the cap back.
+ */
+void	ep_stream_lost(struct server *, int);
+
+/*
  * The resume point of a request: Last-Event-ID or the query parameter
  * named param.  Returns 0 (rs filled, rs_has 0 when none was given), or
  * 400 when the id is malformed.

@@ -83,16 +83,8 @@ ep_ws_get(struct server *s, int fd, struct url_req *u)
 	struct auth a;
 	int rc;
 
-	if (idlen > SERVER_ID_MAX) {
-		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		return 414;
-	}
-	if (!urls_id_ok(id, idlen)) {
-		stats_add(s->s_st, STAT_BAD_REQUESTS, 1);
-		u->ur_why = URLS_ID_WHY;
-		u->ur_flags |= RESPOND_CLOSE;
-		return 400;
-	}
+	if ((rc = ep_stream_id(s, u, id, idlen)) != 0)
+		return rc;
 	if ((rc = ep_stream_resume(s, u, "last_event_id", &rs)) == 0)
 		rc = ws_handshake(u, rs.rs_accept);
 	if (rc == 426)

@@ -71,7 +71,8 @@ poll_piece(struct iovec *iov, char *tmp, const struct frame_ctx *x,
 		return FRAME_FAIL;
 	n = snprintf(tmp, FRAME_TMP, "HTTP/1.1 200 OK\r\nServer: cometd\r\n"
 	    "Content-Type: application/json\r\nCache-Control: no-cache\r\n"
-	    "Access-Control-Allow-Origin: *\r\nContent-Length: %zu\r\n%s\r\n", len, x->fx_close ?
+	    "Access-Control-Allow-Origin: *\r\nContent-Length: %zu\r\n%s\r\n",
+	    len, x->fx_close ?
 	    "Connection: close\r\n" : "");
 	iov[0].iov_base = tmp;
 	iov[0].iov_len = (size_t)n;

@@ -29,7 +29,10 @@ struct msgid {
  */
 int	msgid_parse(const char *, size_t, struct msgid *);
 
-/* Write id as "A-B" into buf (MSGID_MAX + 1 bytes, NUL-terminated); returns the length. */
+/*
+ * Write id as "A-B" into buf (MSGID_MAX + 1 bytes, NUL-terminated).
+ * Returns the length.
+ */
 size_t	msgid_format(char *, const struct msgid *);
 
 /*
