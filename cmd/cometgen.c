@@ -2,7 +2,8 @@
  * cometgen: print the URLs a flood connects to, one a line, e.g.
  * "http://localhost:8000/test/1".  -a spreads the host part over a range
  * of addresses so that one flood can go past the ports of one address
- * pair's ephemeral range.  With -m it prints paced batch lines for
+ * pair's ephemeral range; several -a or -p spread the lines over several
+ * servers (the nodes of a cluster), one line each in turn.  With -m it prints paced batch lines for
  * cometd's POST /send instead, "Id<TAB>t=<µs> n=<seq>", each stamped
  * with its send time for cometflood's latency histogram.
  */
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "num.h"
 #include "opt.h"
 #include "quote.h"
 
@@ -26,15 +28,27 @@
 #define RATE_MAX	10000000		/* -m: lines a second */
 #define TICK_NS		1000000			/* -m: writes at most 1000/s */
 #define ID_MAX		256			/* -i: longest Id */
+#define TARGET_MAX	64			/* -a x -p: servers */
+
+/* Where URLs go: a host name or a range of addresses, and a port. */
+struct target {
+	const char	*tg_host;	/* a name, or the range as given */
+	size_t		 tg_hostlen;
+	struct addr_range tg_range;
+	int		 tg_ranged;
+	long long	 tg_port;	/* 0: each -p */
+};
 
 struct gen {
 	const char	*gn_prefix;	/* -P */
-	const char	*gn_host;	/* -a: a name */
-	struct addr_range gn_range;	/* -a: addresses */
-	int		 gn_ranged;
+	struct target	 gn_hosts[TARGET_MAX];	/* -a, as given */
+	size_t		 gn_nhosts;
+	long long	 gn_ports[TARGET_MAX];	/* -p, as given */
+	size_t		 gn_nports;
+	struct target	 gn_targets[TARGET_MAX];	/* each -a with each -p */
+	size_t		 gn_ntargets;
 	int		 gn_urlopt;	/* -P, -a or -p was given */
 	long long	 gn_first;	/* -f */
-	long long	 gn_port;	/* -p */
 	long long	 gn_rate;	/* -m; 0: URLs */
 	long long	 gn_limit;	/* -n; 0: no limit */
 	const char	*gn_idfile;	/* -i */
@@ -50,9 +64,10 @@ static volatile sig_atomic_t stop;
 static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: cometgen [-Vh] [-P prefix] [-a addr[-addr]] "
-	    "[-f first] [-i file] [-m rate] [-n messages] [-p port] "
-	    "[count]\n");
+	fprintf(fp, "usage: cometgen [-Vh] [-P prefix] "
+	    "[-a addr[-addr][:port]] ... [-f first]\n"
+	    "                [-i file] [-m rate] [-n messages] "
+	    "[-p port] ... [count]\n");
 	exit(status);
 }
 
@@ -97,39 +112,99 @@ out_num(unsigned long long v)
 	out_str(tmp + i, sizeof(tmp) - i);
 }
 
-/* Hosts: a range of IPv4 addresses, or one name such as localhost. */
+/*
+ * Hosts: a range of IPv4 addresses or one name such as localhost, and
+ * an optional ":port".  Returns 0, or -1 with *why set.
+ */
 static int
-parse_hosts(const char *s, struct addr_range *r)
+parse_target(const char *s, struct target *t, const char **why)
 {
-	const char *p;
+	char host[256];
+	const char *colon, *p, *errstr;
 
-	if (addr_range_parse(s, r) == 0)
-		return 1;
-	if (*s == '\0' || isdigit((unsigned char)*s))
+	*why = "not a host name, address or address range";
+	colon = strrchr(s, ':');
+	t->tg_hostlen = colon ? (size_t)(colon - s) : strlen(s);
+	t->tg_host = s;
+	t->tg_port = 0;
+	if (colon) {
+		t->tg_port = num_parse(colon + 1, 1, 65535, &errstr);
+		if (errstr) {
+			*why = "the port after ':' must be 1 to 65535";
+			return -1;
+		}
+	}
+	if (t->tg_hostlen == 0 || t->tg_hostlen >= sizeof(host))
 		return -1;
-	for (p = s; *p; p++)
+	memcpy(host, s, t->tg_hostlen);
+	host[t->tg_hostlen] = '\0';
+	if (addr_range_parse(host, &t->tg_range) == 0) {
+		t->tg_ranged = 1;
+		return 0;
+	}
+	if (isdigit((unsigned char)host[0]))
+		return -1;
+	for (p = host; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
 			return -1;
+	t->tg_ranged = 0;
 	return 0;
 }
 
+/*
+ * The servers: each -a (default localhost) with its own port, or with
+ * each -p (default 8000) when it has none.
+ */
+static void
+make_targets(struct gen *g)
+{
+	static const struct target localhost = { "localhost", 9, { 0 }, 0, 0 };
+	size_t i, j;
+
+	if (g->gn_nhosts == 0)
+		g->gn_hosts[g->gn_nhosts++] = localhost;
+	if (g->gn_nports == 0)
+		g->gn_ports[g->gn_nports++] = 8000;
+	for (i = 0; i < g->gn_nhosts; i++) {
+		for (j = 0; j < g->gn_nports; j++) {
+			if (g->gn_ntargets == TARGET_MAX)
+				errx(2, "more than %d servers from -a and -p",
+				    TARGET_MAX);
+			g->gn_targets[g->gn_ntargets] = g->gn_hosts[i];
+			if (g->gn_hosts[i].tg_port == 0)
+				g->gn_targets[g->gn_ntargets].tg_port =
+				    g->gn_ports[j];
+			g->gn_ntargets++;
+			if (g->gn_hosts[i].tg_port != 0)
+				break;
+		}
+	}
+}
+
+/*
+ * Line i goes to server i mod the number of servers; within a server's
+ * address range, to the address its own lines have reached.
+ */
 static void
 print_urls(const struct gen *g, long long count)
 {
 	char host[INET_ADDRSTRLEN];
+	const struct target *t;
 	struct in_addr a;
 	long long i;
+	size_t n = g->gn_ntargets;
 
 	for (i = 0; i < count; i++) {
+		t = &g->gn_targets[i % n];
 		out_str("http://", 7);
-		if (g->gn_ranged) {
-			a = addr_range_nth(&g->gn_range, i);
+		if (t->tg_ranged) {
+			a = addr_range_nth(&t->tg_range, i / n);
 			inet_ntop(AF_INET, &a, host, sizeof(host));
 			out_str(host, strlen(host));
 		} else
-			out_str(g->gn_host, strlen(g->gn_host));
+			out_str(t->tg_host, t->tg_hostlen);
 		out_str(":", 1);
-		out_num(g->gn_port);
+		out_num(t->tg_port);
 		out_str(g->gn_prefix, strlen(g->gn_prefix));
 		out_num(g->gn_first + i);
 		out_str("\n", 1);
@@ -300,6 +375,7 @@ print_messages(const struct gen *g, long long count)
 static void
 options(struct gen *g, int argc, char *argv[])
 {
+	const char *why;
 	int ch;
 
 	while ((ch = getopt(argc, argv, "VP:a:f:hi:m:n:p:")) != -1) {
@@ -314,11 +390,12 @@ options(struct gen *g, int argc, char *argv[])
 			g->gn_urlopt = 1;
 			break;
 		case 'a':
-			if ((g->gn_ranged = parse_hosts(optarg,
-			    &g->gn_range)) == -1)
-				opt_bad(ch, optarg, "not a host name, address "
-				    "or address range");
-			g->gn_host = optarg;
+			if (g->gn_nhosts == TARGET_MAX)
+				opt_bad(ch, optarg, "too many -a");
+			if (parse_target(optarg, &g->gn_hosts[g->gn_nhosts],
+			    &why) == -1)
+				opt_bad(ch, optarg, why);
+			g->gn_nhosts++;
 			g->gn_urlopt = 1;
 			break;
 		case 'f':
@@ -336,7 +413,10 @@ options(struct gen *g, int argc, char *argv[])
 			g->gn_limit = opt_number(ch, optarg, 1, MAXID);
 			break;
 		case 'p':
-			g->gn_port = opt_number(ch, optarg, 1, 65535);
+			if (g->gn_nports == TARGET_MAX)
+				opt_bad(ch, optarg, "too many -p");
+			g->gn_ports[g->gn_nports++] = opt_number(ch, optarg,
+			    1, 65535);
 			g->gn_urlopt = 1;
 			break;
 		default:
@@ -348,8 +428,7 @@ options(struct gen *g, int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
-	struct gen g = { .gn_prefix = "/test/", .gn_host = "localhost",
-	    .gn_first = 1, .gn_port = 8000 };
+	static struct gen g = { .gn_prefix = "/test/", .gn_first = 1 };
 	long long count = 0;
 
 	/* | head: end on EPIPE with status 0, not on SIGPIPE with 141 */
@@ -371,6 +450,7 @@ main(int argc, char *argv[])
 		count = opt_operand("count", argv[0], g.gn_rate ? 1 : 0,
 		    MAXID - g.gn_first);
 	if (g.gn_rate == 0) {
+		make_targets(&g);
 		print_urls(&g, count);
 		return 0;
 	}

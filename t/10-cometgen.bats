@@ -28,6 +28,30 @@ bats_require_minimum_version 1.5.0
 	[ "$output" = "http://example-host.lan:8000/test/1" ]
 }
 
+@test "cometgen spreads lines over several -p, and over -a with their own ports" {
+	run cometgen -p 8001 -p 8002 -p 8003 -f 10 4
+	[ "$status" -eq 0 ]
+	[ "$output" = "http://localhost:8001/test/10
+http://localhost:8002/test/11
+http://localhost:8003/test/12
+http://localhost:8001/test/13" ]
+	# a range with each -p: every (address, port) pair gets its share
+	run cometgen -a 127.0.0.1-127.0.0.2 -p 1 -p 2 8
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | sed 's,/test/.*,,' | sort | uniq -c |
+	    awk '{ print $1 }' | tr '\n' ' ')" = "2 2 2 2 " ]
+	[ "${lines[0]}" = "http://127.0.0.1:1/test/1" ]
+	[ "${lines[1]}" = "http://127.0.0.1:2/test/2" ]
+	[ "${lines[2]}" = "http://127.0.0.2:1/test/3" ]
+	# a host:port keeps its port; a bare host goes with each -p
+	run cometgen -a n1:7000 -a n2 -p 9 -p 10 3
+	[ "$output" = "http://n1:7000/test/1
+http://n2:9/test/2
+http://n2:10/test/3" ]
+	run cometgen -a 127.0.0.5:80 1
+	[ "$output" = "http://127.0.0.5:80/test/1" ]
+}
+
 @test "cometgen ranges cross octet boundaries" {
 	run cometgen -a 127.0.0.255-127.0.1.0 3
 	[ "${lines[0]}" = "http://127.0.0.255:8000/test/1" ]
@@ -88,6 +112,18 @@ bats_require_minimum_version 1.5.0
 	[[ "$stderr" == "cometgen: -a 127.0.0.9-127.0.0.1: not a host name, address or address range"$'\n'* ]]
 	run -2 --separate-stderr cometgen -a 127.0.0.300 1
 	[[ "$stderr" == "cometgen: -a 127.0.0.300: not a host"* ]]
+	run -2 --separate-stderr cometgen -a x:0 1
+	[[ "$stderr" == "cometgen: -a x:0: the port after ':' must be 1 to 65535"$'\n'* ]]
+	run -2 --separate-stderr cometgen -a 127.0.0.1:http 1
+	[[ "$stderr" == "cometgen: -a 127.0.0.1:http: the port after"* ]]
+	run -2 --separate-stderr cometgen -a :80 1
+	[[ "$stderr" == "cometgen: -a :80: not a host"* ]]
+	run -2 --separate-stderr cometgen $(printf -- '-p %d ' $(seq 1 65)) 1
+	[[ "$stderr" == "cometgen: -p 65: too many -p"$'\n'* ]]
+	run -2 --separate-stderr cometgen -a a -a b $(printf -- '-p %d ' $(seq 1 33)) 1
+	[[ "$stderr" == "cometgen: more than 64 servers from -a and -p" ]]
+	run -2 --separate-stderr cometgen -m 10 -p 8001 -p 8002 1
+	[[ "$stderr" == "cometgen: -P, -a and -p are for URLs, not with -m"$'\n'* ]]
 	run -2 --separate-stderr cometgen -P nope 1
 	[[ "$stderr" == "cometgen: -P nope: must start with /"* ]]
 	[ -z "$output" ]

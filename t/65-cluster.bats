@@ -276,6 +276,36 @@ teardown() {
 	    "$(awk -F'\t' '$3 == "a2" { print $2 }' "$BATS_TEST_TMPDIR/a")" ]
 }
 
+@test "cluster: one cometgen spreads one cometflood over three nodes; a batch on one node and a broadcast reach all" {
+	redis_start
+	node 1
+	node 2
+	node 3
+	"$COMET_BIN/cometgen" -a 127.0.0.1 -p "${NPORT[1]}" -p "${NPORT[2]}" \
+	    -p "${NPORT[3]}" 600 |
+	    "$COMET_BIN/cometflood" -w 0 -r 100ms -d 60 \
+	    >"$BATS_TEST_TMPDIR/flood" 2>"$BATS_TEST_TMPDIR/flood.err" 3>&- &
+	comet_track $!
+	# 200 each, and the /stats request that asks
+	wait_until 30 nstat_is 1 active 201
+	wait_until 30 nstat_is 2 active 201
+	wait_until 30 nstat_is 3 active 201
+	# every Id is subscribed by exactly one node: ids 1, 2, 3 on 1, 2, 3
+	wait_until 20 numsub_is comet:m:1 1
+	wait_until 20 numsub_is comet:m:600 1
+	seq 1 600 | awk '{ printf "%d\tm%d\n", $1, $1 }' |
+	    curl -s -o "$BATS_TEST_TMPDIR/answer" --data-binary @- "$(url 2)/send"
+	[ "$(answer messages)" = 600 ]
+	[ "$(answer no_subscriber)" = 0 ]
+	[ "$(curl -s -o "$BATS_TEST_TMPDIR/answer" -w '%{http_code}' \
+	    --data-binary 'to all' "$(url 3)/broadcast")" = 201 ]
+	# cometflood counts every chunk: welcome, message, broadcast
+	wait_until 30 grep -q '^Stats: {600,0,1800}$' "$BATS_TEST_TMPDIR/flood"
+	for n in 1 2 3; do
+		[ "$(nstat "$n" deliveries)" -eq 400 ]
+	done
+}
+
 @test "cluster: a subscriber that comes back on another node with Last-Event-ID gets exactly what it missed" {
 	redis_start
 	node 1
