@@ -34,7 +34,7 @@ struct row {
 
 static struct target *tgs;	/* the processes sampled, each once */
 static int	 ntg, tgcap;
-static int	 bflag, kflag;
+static int	 aflag, bflag, kflag;
 static int	 kvalid;	/* kperconn known: there are sockets */
 static long long kperconn;	/* kernel bytes per socket, rounded */
 static struct kmem km0;		/* kernel figures of the first sample */
@@ -42,7 +42,7 @@ static struct kmem km0;		/* kernel figures of the first sample */
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: cometmem [-Vbchk] [-i interval] [-n count] pid ...\n");
+	fprintf(f, "usage: cometmem [-Vabchk] [-i interval] [-n count] pid ...\n");
 	exit(status);
 }
 
@@ -59,7 +59,8 @@ ratio(char *buf, size_t len, long long num, long long den)
 static void
 print_header(void)
 {
-	printf("time\tpid\trss_bytes\tsockets\tbytes_per_sock");
+	printf("time\tpid\t%s\tsockets\tbytes_per_sock",
+	    aflag ? "anon_bytes" : "rss_bytes");
 	if (bflag)
 		printf("\tmarginal_per_sock");
 	if (kflag)
@@ -88,7 +89,7 @@ print_row(double t, const char *label, const struct row *r)
 static void
 sample_target(struct target *tg, int first)
 {
-	if (proc_rss(tg->tg_pid, &tg->tg_rss) == -1 ||
+	if (proc_rss(tg->tg_pid, aflag, &tg->tg_rss) == -1 ||
 	    proc_sockets(tg->tg_pid, &tg->tg_socks) == -1) {
 		if (errno != ESRCH)
 			warn("pid %d", (int)tg->tg_pid);
@@ -191,7 +192,7 @@ add_child(pid_t pid, void *arg)
 	unsigned long long rss;
 
 	(void)arg;
-	if (proc_rss(pid, &rss) == -1)
+	if (proc_rss(pid, 0, &rss) == -1)
 		return errno == ESRCH ? 0 : -1;
 	return add_target(pid);
 }
@@ -240,10 +241,13 @@ main(int argc, char *argv[])
 	pid_t pid;
 
 	opt_init(argc, argv, usage);
-	while ((ch = getopt(argc, argv, "Vbchi:kn:")) != -1) {
+	while ((ch = getopt(argc, argv, "Vabchi:kn:")) != -1) {
 		switch (ch) {
 		case 'V':
 			opt_version();
+		case 'a':
+			aflag = 1;
+			break;
 		case 'b':
 			bflag = 1;
 			break;
@@ -278,7 +282,7 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < argc; i++) {
 		pid = opt_operand("pid", argv[i], 1, INT_MAX);
-		if (proc_rss(pid, &rss) == -1)
+		if (proc_rss(pid, 0, &rss) == -1)
 			err(1, "pid %s", argv[i]);
 		if (add_target(pid) == -1)
 			err(1, NULL);

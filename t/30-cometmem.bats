@@ -90,6 +90,24 @@ total 250" ]
 	awk -v a="$ours" -v b="$theirs" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= b / 100) }'
 }
 
+@test "cometmem -a: anon_bytes is RssAnon, without the code pages RSS counts" {
+	start_sockhold 10 8192
+	cometmem -a "$HOLD_PID" >"$BATS_TEST_TMPDIR/anon"
+	cometmem "$HOLD_PID" >"$BATS_TEST_TMPDIR/rss"
+	[ "$(head -1 "$BATS_TEST_TMPDIR/anon")" = "$(printf 'time\tpid\tanon_bytes\tsockets\tbytes_per_sock')" ]
+	local anon rss theirs
+	anon=$(column_of anon_bytes "$BATS_TEST_TMPDIR/anon" | awk 'NR == 1 { print $2 }')
+	rss=$(column_of rss_bytes "$BATS_TEST_TMPDIR/rss" | awk 'NR == 1 { print $2 }')
+	theirs=$(awk '$1 == "RssAnon:" { print $2 * 1024 }' "/proc/$HOLD_PID/status")
+	echo "anon $anon rss $rss /proc $theirs"
+	# sockhold touched 8 MB of heap: anonymous, and all of it counted
+	[ "$anon" -gt $((8 * 1024 * 1024)) ]
+	awk -v a="$anon" -v b="$theirs" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= b / 100) }'
+	# its code and libc's are resident too, and only RSS counts them
+	[ "$anon" -lt "$rss" ]
+	[ "$(column_of sockets "$BATS_TEST_TMPDIR/anon" | head -1)" = "$HOLD_PID 10" ]
+}
+
 @test "cometmem: several pids sum in the total row" {
 	start_sockhold 100
 	local a=$HOLD_PID
@@ -200,7 +218,7 @@ total 250" ]
 	[ "$status" -eq 2 ]
 	run --separate-stderr cometmem -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: cometmem [-Vbchk] [-i interval] [-n count] pid ..." ]
+	[ "$output" = "usage: cometmem [-Vabchk] [-i interval] [-n count] pid ..." ]
 }
 
 @test "cometmem: cometd's sockets grow by exactly the connections cometflood holds" {

@@ -3,7 +3,8 @@
  *
  * Resident memory is VmRSS of /proc/PID/status: the same figure ps(1) and
  * top(1) show (anonymous + file-backed + shared memory pages resident), so
- * our numbers can be checked against theirs.  Sockets are counted by
+ * our numbers can be checked against theirs; or RssAnon, its anonymous
+ * part, which leaves out the code pages a process touches once.  Sockets are counted by
  * reading the links in /proc/PID/fd: a socket's link is "socket:[inode]".
  * Both treat a zombie as gone: it holds no memory and no files.
  * Children are listed by the kernel per thread, in
@@ -67,7 +68,7 @@ proc_field(const char *buf, const char *key)
 
 /* VmRSS is in kB; a zombie still has a status file, but nothing in it. */
 int
-proc_rss(pid_t pid, unsigned long long *bytes)
+proc_rss(pid_t pid, int anon, unsigned long long *bytes)
 {
 	char path[64], buf[4096];
 	const char *v;
@@ -85,7 +86,7 @@ proc_rss(pid_t pid, unsigned long long *bytes)
 			return -1;
 		}
 	}
-	v = proc_field(buf, "VmRSS");
+	v = proc_field(buf, anon ? "RssAnon" : "VmRSS");
 	*bytes = v ? strtoull(v, NULL, 10) * 1024 : 0;
 	return 0;
 }

@@ -9,11 +9,13 @@
 
 /*
  * Store pid's resident set size in bytes (VmRSS, as ps(1) shows it) in
- * *bytes; a kernel thread has none and reads as 0.  Returns 0, or -1
- * with errno set: ESRCH when the process does not exist or is a zombie,
- * or what open(2) or read(2) failed with.
+ * *bytes, or with anon set only its anonymous part (RssAnon: heap,
+ * stacks, private mappings; no code or other file pages); a kernel
+ * thread has none and reads as 0.  Returns 0, or -1 with errno set:
+ * ESRCH when the process does not exist or is a zombie, or what open(2)
+ * or read(2) failed with.
  */
-int	proc_rss(pid_t, unsigned long long *);
+int	proc_rss(pid_t, int, unsigned long long *);
 
 /*
  * Store in *n how many of pid's open descriptors are sockets, of any

@@ -226,6 +226,17 @@ mem_used() {
 	    /proc/meminfo
 }
 
+# anon_total PID...: one cometmem -a sample of the PIDs: their resident
+# anonymous memory (heap, tables, buffers) in bytes, without the code
+# pages that RSS counts too and that a worker touches once, the first time
+# it runs a code path (a wire format's formatting, say), whatever its
+# number of connections.
+anon_total() {
+	"$COMET_BIN/cometmem" -a "$@" 2>/dev/null | awk -F '\t' '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$col["pid"] == "total" { print $col["anon_bytes"] }'
+}
+
 # rss_min PID...: smallest RSS (bytes) among the PIDs, from /proc.  Used
 # to stand in for the baseline of worker processes that did not exist yet.
 rss_min() {
@@ -260,11 +271,13 @@ wait_port() {
 	return 1
 }
 
-# free_port: a TCP port below the ephemeral range with no listener now.
+# free_port: a TCP port below the default ephemeral range that no socket
+# uses now, in any state: a bench that widened the range (cometsysctl -a)
+# may leave connections of its clients on ports down here.
 free_port() {
 	local p used
-	# local port of every listening socket (state 0A), hex in /proc
-	used=$(awk 'NR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' \
+	# the local port of every TCP socket, hex in /proc
+	used=$(awk 'NR > 1 { n = split($2, a, ":"); print a[n] }' \
 	    /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u)
 	while :; do
 		p=$((20000 + RANDOM % 12000))
