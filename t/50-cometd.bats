@@ -40,7 +40,7 @@ nworkers_is() {
 
 # chunks_above FILE N: FILE holds more than N "Chunk" lines.
 chunks_above() {
-	[ "$(grep -c Chunk "$1")" -gt "$2" ]
+	[ "$(count_of Chunk "$1")" -gt "$2" ]
 }
 
 @test "cometd: -h prints usage to stdout and exits 0" {
@@ -269,7 +269,7 @@ chunks_above() {
 	wait_until 10 grep -q 'Chunk 1 ' "$BATS_TEST_TMPDIR/a"
 	run curl -s -w '%{http_code}' "$URL/test/c"
 	[[ "$output" == *503 ]]
-	n=$(grep -c Chunk "$BATS_TEST_TMPDIR/a" || true)
+	n=$(count_of Chunk "$BATS_TEST_TMPDIR/a")
 	wait_until 10 chunks_above "$BATS_TEST_TMPDIR/a" "$((n + 2))"
 	wait_until 10 chunks_above "$BATS_TEST_TMPDIR/b" "$((n + 2))"
 	# full means full: /stats too gets 503 until a place frees up
@@ -438,7 +438,7 @@ chunks_above() {
 	grep -q 'info: SIGHUP: access log reopened' "$BATS_TEST_TMPDIR/cometd.err"
 	kill -0 "$COMETD_PID"
 	[ "$(pgrep -P "$COMETD_PID" | wc -l)" -eq 2 ]
-	n=$(grep -c Chunk "$BATS_TEST_TMPDIR/keep")
+	n=$(count_of Chunk "$BATS_TEST_TMPDIR/keep")
 	wait_until 10 chunks_above "$BATS_TEST_TMPDIR/keep" "$((n + 2))"
 	# the reopened log takes the new lines
 	curl -s "$URL/stats" >/dev/null

@@ -412,7 +412,7 @@ teardown() {
 	[ "$(cat "$BATS_TEST_TMPDIR/answer")" = "503 Service Unavailable: no link to redis: 1 of 1 messages not published" ]
 	[ "$(nstat 1 redis_lost_publishes)" -ge 1 ]
 	# the streams go on: their periodic chunks still come
-	n=$(grep -c '^chunk' "$BATS_TEST_TMPDIR/a")
+	n=$(count_of '^chunk' "$BATS_TEST_TMPDIR/a")
 	wait_until 20 bash -c "[ \$(grep -c '^chunk' $BATS_TEST_TMPDIR/a) -gt $n ]"
 	# one line per worker when the link went down, not one per publish
 	[ "$(grep -c 'link down' "$BATS_TEST_TMPDIR/node1.err")" = 2 ]

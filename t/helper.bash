@@ -79,6 +79,14 @@ wait_until() {
 	done
 }
 
+# count_of PATTERN FILE: lines of FILE matching PATTERN (grep -E), 0 when
+# none or no file yet; grep -c would exit 1 on a zero count, and a
+# test's assignment would fail with it on a machine slow to send the
+# first line.
+count_of() {
+	awk -v re="$1" '$0 ~ re { c++ } END { print c + 0 }' "$2" 2>/dev/null || echo 0
+}
+
 # stat_of NAME: one value from cometd's /stats.
 stat_of() {
 	curl -s "$URL/stats" | awk -v n="$1" '$1 == n { print $2 }'

@@ -69,7 +69,9 @@ nginx_conf() {
 	while [ $# -ge 2 ]; do
 		from=$1 to=$2
 		shift 2
-		n=$(grep -cF -- "$from" "$NGINX_EXAMPLE")
+		# not grep -c, which exits 1 on a count of 0 before we can say so
+		n=$(awk -v s="$from" 'index($0, s) { c++ } END { print c + 0 }' \
+		    "$NGINX_EXAMPLE")
 		if [ "$n" != 1 ]; then
 			echo "nginx_conf: '$from' is in $NGINX_EXAMPLE $n times, not once" >&2
 			return 1
