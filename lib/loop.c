@@ -123,6 +123,15 @@ loop_mono_ms(const struct loop *l)
 	    l->l_now;
 }
 
+uint64_t
+loop_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 loop_once(struct loop *l, int timeout)
 {

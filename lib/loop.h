@@ -75,4 +75,11 @@ uint32_t	 loop_clock(struct loop *);
  */
 uint64_t	 loop_mono_ms(const struct loop *);
 
+/*
+ * Ms since 1970 on CLOCK_REALTIME, read now (not the loop's cached
+ * time): for what leaves the process as a date, such as message ids,
+ * log lines and positions in Redis.
+ */
+uint64_t	 loop_wall_ms(void);
+
 #endif

@@ -12,22 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "access.h"
 #include "conn.h"
 #include "frame.h"
 #include "server.h"
-
-static uint64_t
-access_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 access_file(const char *path)
@@ -96,7 +86,7 @@ access_line(struct server *s, int fd, const char *m, size_t mlen,
     const char *event)
 {
 	char line[1024], peer[64];
-	uint64_t now = access_now();
+	uint64_t now = loop_wall_ms();
 	int n;
 
 	n = snprintf(line, sizeof(line), "%llu.%03llu\t%d\t%s\t%.*s\t%.*s\t"
@@ -148,7 +138,7 @@ access_end(struct server *s, int fd, const char *why)
 	n = access_path(c, path, sizeof(path));
 	snprintf(event, sizeof(event), "end:%s", why);
 	access_line(s, fd, "GET", 3, path, n, c->c_frame == FRAME_WS ? 101 :
-	    200, a->ac_bytes, access_now() - a->ac_start, event);
+	    200, a->ac_bytes, loop_wall_ms() - a->ac_start, event);
 }
 
 void
@@ -160,7 +150,7 @@ access_stream(struct server *s, int fd)
 
 	if (s->s_acc == NULL)
 		return;
-	s->s_acc[fd].ac_start = access_now();
+	s->s_acc[fd].ac_start = loop_wall_ms();
 	s->s_acc[fd].ac_bytes = 0;
 	n = access_path(c, path, sizeof(path));
 	access_line(s, fd, "GET", 3, path, n, c->c_frame == FRAME_WS ? 101 :

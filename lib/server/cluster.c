@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cluster.h"
 #include "cluster_lua.h"
@@ -359,16 +358,6 @@ cluster_init(struct server *s, const struct cluster_ops *ops)
 	    sc->sc_redis, s->s_idx, &cluster_redis_ops, cx);
 }
 
-/* Ms since 1970 now. */
-static uint64_t
-cluster_wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Fresh stream fd while the link is down: it begins now, at the position
  * just before this machine's clock (Redis's ids are its clock's ms).
@@ -377,7 +366,7 @@ static void
 cluster_now(struct cluster *cx, int fd, const void *data, size_t len)
 {
 	struct cluster_found f;
-	struct msgid t = { cluster_wall(), 0 };
+	struct msgid t = { loop_wall_ms(), 0 };
 
 	memset(&f, 0, sizeof(f));
 	f.cf_gap = HISTORY_WHOLE;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -198,14 +197,12 @@ ep_stream_resume(struct server *s, const struct url_req *u,
     const char *param, struct resume *rs)
 {
 	const struct http_hdr *h;
-	struct timespec ts;
 	const char *v;
 	size_t len;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->rs_t = loop_mono_ms(&s->s_loop);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rs->rs_wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	rs->rs_wall = loop_wall_ms();
 	rs->rs_close = (u->ur_flags & RESPOND_CLOSE) != 0;
 	h = http_find(u->ur_hdrs, u->ur_req->rq_nhdrs, "last-event-id");
 	if (h != NULL) {

@@ -287,11 +287,8 @@ static const struct cluster_ops cluster_ops = {
 static uint64_t
 server_epoch(struct server *s)
 {
-	struct timespec ts;
-	uint64_t e, prev = stats_get(s->s_st, STAT_EPOCH);
+	uint64_t e = loop_wall_ms(), prev = stats_get(s->s_st, STAT_EPOCH);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	e = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (e <= prev)
 		e = prev + 1;
 	stats_set(s->s_st, STAT_EPOCH, e);
