@@ -190,6 +190,38 @@ tsv_rate() {
 	    'BEGIN { if (ta > tb) printf "%.0f\n", (a - b) / (ta - tb); else print "-" }'
 }
 
+# stats_value PORT NAME: one value of the /stats of the cometd listening on
+# 127.0.0.1:PORT; empty when there is none.
+stats_value() {
+	curl -s "http://127.0.0.1:$1/stats" | awk -v n="$2" '$1 == n { print $2 }'
+}
+
+# flood_chunks TSV: cometflood's chunk count, by its latest report.
+flood_chunks() {
+	tsv_field "$(tsv_last "$1")" chunks
+}
+
+# wait_chunks TSV TARGET SECS: wait until cometflood counted TARGET
+# chunks; prints the seconds since the epoch when it saw them (its report
+# time).  Fails after SECS.
+wait_chunks() {
+	local end=$((SECONDS + $3)) c
+	while [ "$SECONDS" -le "$end" ]; do
+		c=$(flood_chunks "$1")
+		[ -n "$c" ] && [ "$c" -ge "$2" ] && { now; return 0; }
+		sleep 0.02
+	done
+	return 1
+}
+
+# stamps_read TSV: stamped messages cometflood has read, by its latest
+# report: those it measured plus those a read cut in two.
+stamps_read() {
+	local line
+	line=$(tsv_last "$1")
+	echo $(( $(tsv_field "$line" stamps) + $(tsv_field "$line" stamps_cut) ))
+}
+
 # tsv_summary FILE NAME: "p50 p99 max" of a cometflood summary line
 # ("summary NAME p50 p99 p999 max count").
 tsv_summary() {
